@@ -1,0 +1,2 @@
+/** Placeholder package of module app-domain; see the module's README section. */
+package dev.qcat.domain;
