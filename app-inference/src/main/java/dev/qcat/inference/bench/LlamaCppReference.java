@@ -29,12 +29,19 @@ import java.util.concurrent.TimeUnit;
  * comparison.
  *
  * <p>Life cycle: {@link #locate()} finds {@code node} and the installed npm project once; each
- * {@link #run} starts one Node process that loads the GGUF, answers, and exits.
+ * {@link #run} starts one Node process that loads the GGUF, answers, and exits. Where {@code
+ * tools/llama-ref/build-native.sh} has built it, {@link #nativePromptTiming} also times the native
+ * {@code llama-bench} of the same llama.cpp version.
  *
  * <p>Where things are looked up: the npm project in system property {@code qcat.llamaRef.dir}, else
- * environment variable {@code QCAT_LLAMA_REF}, else {@code tools/llama-ref} in the working
- * directory or one of its parents; the Node executable in system property {@code qcat.node}, else
- * {@code QCAT_NODE}, else {@code node} on the {@code PATH}.
+ * environment variable {@code QCAT_LLAMA_REF}, else {@code tools/llama-ref} in a parent of the
+ * working directory or of where this class was loaded from (the built tree); the Node executable in
+ * system property {@code qcat.node}, else {@code QCAT_NODE}, else {@code node} on the {@code PATH}.
+ *
+ * <p>Typical bench use, at the real shapes: export the random checkpoint with {@code
+ * Qwen2GgufExporter.export(checkpoint, GgufType.F32, gguf)}, call {@link #timeAndScorePrompt} with
+ * the tokenized 64-token question, and compare {@code Result.logProbs().get(0)} with qcat's {@code
+ * Qwen2Model.logProbs} through {@link #maxAbsDiff}.
  */
 public final class LlamaCppReference {
 
@@ -329,10 +336,11 @@ public final class LlamaCppReference {
   }
 
   /**
-   * Times prompt processing with the native {@code llama-bench} ({@code -p promptTokens -n 0},
-   * flash attention off, F32 KV cache, one warm-up run): each run evaluates a prompt of random
-   * tokens in one batch with the logits of its last position, as {@link #timePrompt} does through
-   * the prebuilt addon.
+   * Times prompt processing with the native {@code llama-bench} ({@code -p promptTokens -n 0 -fa
+   * off}, one warm-up run): each run evaluates a prompt of random tokens in one batch with the
+   * logits of its last position, as {@link #timePrompt} does through the prebuilt addon. The KV
+   * cache is llama-bench's default F16 (it offers no F32 cache); at prompt lengths of a few dozen
+   * tokens the attention over the cache is a small share of the time.
    *
    * @param llamaBench the executable ({@link #nativeBench()})
    * @param gguf a GGUF file
@@ -359,11 +367,7 @@ public final class LlamaCppReference {
             "-r",
             Integer.toString(repetitions),
             "-fa",
-            "0",
-            "-ctk",
-            "f32",
-            "-ctv",
-            "f32",
+            "off",
             "-o",
             "json");
     Process process = new ProcessBuilder(command).start();

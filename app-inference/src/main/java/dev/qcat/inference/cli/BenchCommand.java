@@ -105,6 +105,9 @@ final class BenchCommand implements Callable<Integer> {
       description = "Questions per batch for the throughput figure (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
+  @Option(names = "--backend", paramLabel = "torch|openblas", description = "GEMM of the linear layers: torch (libtorch, --threads intra-op threads) or openblas (--threads OpenBLAS threads, libtorch single-threaded); default: the model's default.")
+  String backend;
+
   @Option(names = "--no-llama", description = "Skip llama.cpp.")
   boolean noLlama;
 
@@ -118,7 +121,15 @@ final class BenchCommand implements Callable<Integer> {
           "expected --threads >= 1, --prompt-tokens >= 16, --repeats >= 1, --warmup >= 0, --batch-size >= 1");
     }
     // libtorch reads its thread counts when the engine starts: set them before any NDArray exists.
-    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+    boolean openblas = backend != null && backend.equalsIgnoreCase("openblas");
+    if (backend != null) {
+      if (!openblas && !backend.equalsIgnoreCase("torch")) {
+        throw new UsageException("--backend " + backend + " is unknown (expected torch or openblas)");
+      }
+      System.setProperty(Qwen2Model.Backend.PROPERTY, backend.toLowerCase(Locale.ROOT));
+    }
+    // OpenBLAS worker threads spin after each call and fight libtorch's OpenMP threads (model/).
+    System.setProperty("ai.djl.pytorch.num_threads", openblas ? "1" : Integer.toString(threads));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     System.setProperty("qcat.openblas.threads", Integer.toString(threads));
     if (OpenBlasLinear.isAvailable()) {
@@ -169,6 +180,8 @@ final class BenchCommand implements Callable<Integer> {
         treeMs[i] = timed.expandNanos / 1e6;
         calls = timed.expandCalls;
         tokens = timed.treeTokens;
+        err.printf(
+            Locale.ROOT, "classify 1 question, run %d/%d: %.1f ms%n", i + 1, repeats, total[i]);
       }
       qcatP50 = percentile(total, 0.5);
       rows.add(
@@ -202,6 +215,13 @@ final class BenchCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         scorer.classifyBatch(batch);
         batchMs[i] = (System.nanoTime() - t0) / 1e6;
+        err.printf(
+            Locale.ROOT,
+            "classify a batch of %d, run %d/%d: %.1f ms%n",
+            batch.length,
+            i + 1,
+            repeats,
+            batchMs[i]);
       }
       double b50 = percentile(batchMs, 0.5);
       int meanLen =

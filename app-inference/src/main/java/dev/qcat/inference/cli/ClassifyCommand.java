@@ -149,6 +149,7 @@ final class ClassifyCommand implements Callable<Integer> {
     o.put("needs_review", c.needsReview());
     if (options.epsilon > 0) {
       o.put("pruned_labels", c.prunedLabels());
+      o.put("error_bound", c.errorBound());
       o.put("confidence_error_bound", c.confidenceErrorBound());
     }
     return o;

@@ -21,7 +21,9 @@ import java.util.Optional;
  * <p>Token types follow llama.cpp's {@code convert_hf_to_gguf.py}: 1 normal for the BPE vocabulary;
  * for added tokens 3 control when marked {@code "special"} or spelled {@code <|…|>}, else 4
  * user-defined; ids the tokenizer does not define (padding up to the model's vocabulary size) are
- * named {@code [PADn]} and typed 4 user-defined.
+ * named {@code [PADn]} and typed 4 user-defined. llama.cpp re-types a few tokens by their spelling
+ * when it loads a vocabulary ({@code llama-vocab.cpp}): Qwen's ordinary BPE token {@code </s>} (id
+ * 128247) becomes a control and end-of-generation token there, whatever this metadata says.
  *
  * @param tokens token strings by id, as in {@code tokenizer.json} (byte-level: a space is {@code
  *     Ġ}), {@code vocabSize} entries

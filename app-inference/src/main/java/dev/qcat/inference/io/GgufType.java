@@ -19,16 +19,14 @@ public enum GgufType {
   F32(0, 1, 4) {
     @Override
     void encode(float[] src, int from, int count, ByteBuffer dst) {
-      for (int i = from, end = from + count; i < end; i++) {
-        dst.putFloat(src[i]);
-      }
+      dst.asFloatBuffer().put(src, from, count); // the view keeps dst's little-endian order
+      dst.position(dst.position() + count * Float.BYTES);
     }
 
     @Override
     void decode(ByteBuffer src, float[] dst, int from, int count) {
-      for (int i = from, end = from + count; i < end; i++) {
-        dst[i] = src.getFloat();
-      }
+      src.asFloatBuffer().get(dst, from, count);
+      src.position(src.position() + count * Float.BYTES);
     }
   },
 

@@ -293,15 +293,24 @@ public record LoraAdapter(LoraConfig config, Map<String, FloatTensor> tensors) {
   /**
    * The base checkpoint with this adapter merged in, tensor by tensor ({@link #mergedWeight}): feed
    * it to {@code Qwen2Model.fromTensors} (any GEMM backend) to serve or quantize a merged model, or
-   * to the GGUF exporter.
+   * to the GGUF exporter. With tied embeddings a saved {@code lm_head} (qcat keeps the tie) is the
+   * embedding when no {@code embed_tokens} was saved.
    *
+   * @param config the base configuration
    * @param base base tensors by HF name, float32
    * @return merged tensors by HF name, computed on demand. Never null.
    */
   public java.util.function.Function<String, FloatTensor> applyTo(
-      java.util.function.Function<String, FloatTensor> base) {
+      Qwen2Config config, java.util.function.Function<String, FloatTensor> base) {
+    Objects.requireNonNull(config, "config is required.");
     Objects.requireNonNull(base, "base is required.");
     return name -> {
+      if (name.equals(CheckpointKeys.EMBED_TOKENS)
+          && config.tieWordEmbeddings()
+          && !tensors.containsKey(CheckpointKeys.EMBED_TOKENS)
+          && tensors.containsKey(CheckpointKeys.LM_HEAD)) {
+        return tensors.get(CheckpointKeys.LM_HEAD);
+      }
       FloatTensor t = base.apply(name);
       return t == null ? null : mergedWeight(name, t);
     };

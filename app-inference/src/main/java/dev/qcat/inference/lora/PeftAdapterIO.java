@@ -143,7 +143,11 @@ public final class PeftAdapterIO {
     n.put("inference_mode", true);
     n.put("init_lora_weights", true);
     n.putNull("layers_to_transform");
-    n.put("lora_alpha", c.alpha());
+    if (c.alpha() == Math.rint(c.alpha()) && Math.abs(c.alpha()) < 1e9) {
+      n.put("lora_alpha", (long) c.alpha()); // PEFT declares lora_alpha as int
+    } else {
+      n.put("lora_alpha", c.alpha());
+    }
     n.put("lora_dropout", c.dropout());
     if (c.modulesToSave().isEmpty()) {
       n.putNull("modules_to_save");

@@ -53,15 +53,21 @@ public final class Qwen2Model implements TreeLanguageModel, AutoCloseable {
     public static final String PROPERTY = "qcat.linear.backend";
 
     /**
-     * @return the backend named by the system property {@value #PROPERTY}, else OPENBLAS when its
-     *     native library loads, else TORCH. Never null.
+     * The default is TORCH: on a quiet 2-core machine OpenBLAS is the faster GEMM (2.3× at the
+     * model's shapes, ../shared/REFERENCE.md), but its worker threads spin after each call and
+     * fight libtorch's OpenMP threads, so OPENBLAS should run with {@code
+     * -Dai.djl.pytorch.num_threads=1} (elementwise ops single-threaded) and {@code
+     * -Dqcat.openblas.threads=<cores>}; choose it explicitly, with those settings.
+     *
+     * @return the backend named by the system property {@value #PROPERTY}, else TORCH. Never null.
+     * @throws IllegalArgumentException if the property names no backend
      */
     public static Backend defaultBackend() {
       String p = System.getProperty(PROPERTY);
       if (p != null && !p.isBlank()) {
         return Backend.valueOf(p.trim().toUpperCase(java.util.Locale.ROOT));
       }
-      return OpenBlasLinear.isAvailable() ? OPENBLAS : TORCH;
+      return TORCH;
     }
 
     /**

@@ -33,6 +33,11 @@ public record ScoringOptions(double epsilon, double threshold, int topK) {
   }
 
   /**
+   * Exact scoring by default: ε is an absolute probability, and an untrained or random model puts
+   * only a tiny share of its mass on the taxonomy's label sequences (about (1/vocabSize)^tokens),
+   * so any ε > 0 would prune nearly every branch there. With a fine-tuned model most of the mass
+   * sits on a few labels and ε around 1e-4 skips most of the trie at a bound the result reports.
+   *
    * @return exact scoring (epsilon 0), threshold 0.75, top-3. Never null.
    */
   public static ScoringOptions defaults() {

@@ -394,7 +394,7 @@ public final class LoraTrainer {
       Consumer<TrainingProgress> listener) {
     model.setTraining(false);
     Optional<TemperatureScaling> calibration = Optional.empty();
-    if (!validation.isEmpty()) {
+    if (!validation.isEmpty() && categories.size() >= 2) {
       if (best == null) {
         // Resumed after the best epoch: score the kept adapter again.
         LoraModelSwap swap = new LoraModelSwap(model, outDir);
@@ -404,9 +404,11 @@ public final class LoraTrainer {
           swap.restore();
         }
       }
-      TemperatureScaling ts = TemperatureScaling.fit(best.logScores(), best.labels());
-      ts.save(outDir);
-      calibration = Optional.of(ts);
+      if (best.labels().length > 0) {
+        TemperatureScaling ts = TemperatureScaling.fit(best.logScores(), best.labels());
+        ts.save(outDir);
+        calibration = Optional.of(ts);
+      }
     }
     listener.accept(event(TrainingProgress.Kind.DONE, state, totalSteps, status.name()));
     return new TrainingResult(

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -183,8 +184,14 @@ class LlamaCppParityTest {
     double worst = 0;
     for (int b = 0; b < prompts.length; b++) {
       double d = LlamaCppReference.maxAbsDiff(qcat[b], llamaF32.get(b));
+      double[] widened = new double[qcat[b].length];
+      for (int i = 0; i < widened.length; i++) {
+        widened[i] = qcat[b][i];
+      }
       report.add(
-          String.format("prompt %d (%d tokens): max |Δ log p| = %.3g", b, prompts[b].length, d));
+          String.format(
+              "prompt %d (%d tokens): max |Δ log p| = %.3g, mean %.3g",
+              b, prompts[b].length, d, meanAbsDiff(widened, llamaF32.get(b))));
       worst = Math.max(worst, d);
     }
     System.out.println("qcat vs llama.cpp F32: " + report);
@@ -200,7 +207,9 @@ class LlamaCppParityTest {
     for (int b = 0; b < prompts.length; b++) {
       double[] expected = naive.lastPositionLogProbs(prompts[b]);
       double d = maxAbsDiff(expected, llamaF32.get(b));
-      report.add(String.format("prompt %d: %.3g", b, d));
+      report.add(
+          String.format(
+              "prompt %d: max %.3g, mean %.3g", b, d, meanAbsDiff(expected, llamaF32.get(b))));
       worst = Math.max(worst, d);
     }
     System.out.println("llama.cpp F32 vs naive float64: " + report);
@@ -224,8 +233,11 @@ class LlamaCppParityTest {
     List<String> report = new ArrayList<>();
     double worst = 0;
     for (int b = 0; b < prompts.length; b++) {
-      double d = maxAbsDiff(naive.lastPositionLogProbs(prompts[b]), llamaF16.get(b));
-      report.add(String.format("prompt %d: %.3g", b, d));
+      double[] expected = naive.lastPositionLogProbs(prompts[b]);
+      double d = maxAbsDiff(expected, llamaF16.get(b));
+      report.add(
+          String.format(
+              "prompt %d: max %.3g, mean %.3g", b, d, meanAbsDiff(expected, llamaF16.get(b))));
       worst = Math.max(worst, d);
     }
     System.out.println("llama.cpp F16 vs naive float64 on F16 weights: " + report);
@@ -296,6 +308,26 @@ class LlamaCppParityTest {
     assertTrue(
         t.minMs() > 0 && t.minMs() <= t.medianMs() && t.medianMs() <= t.p95Ms(), t.toString());
     assertEquals(0, maxAbsDiff(llamaF32.get(0), r.logProbs().get(0)), 1e-9, "same answer twice");
+  }
+
+  /** Runs only where tools/llama-ref/build-native.sh has built llama-bench (CI does not). */
+  @Test
+  void nativeLlamaBenchTimesTheSameFile() throws IOException {
+    Optional<Path> bench = llama.nativeBench();
+    Assumptions.assumeTrue(
+        bench.isPresent(), "llama-bench not built (tools/llama-ref/build-native.sh)");
+    LlamaCppReference.PromptTiming t = llama.nativePromptTiming(bench.get(), f32, 16, 2, 2);
+    assertEquals(16, t.promptTokens());
+    assertEquals(2, t.runsMs().length);
+    assertTrue(t.minMs() > 0, t.toString());
+  }
+
+  private static double meanAbsDiff(double[] a, double[] b) {
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      sum += Math.abs(a[i] - b[i]);
+    }
+    return sum / a.length;
   }
 
   private static double maxAbsDiff(double[] a, double[] b) {

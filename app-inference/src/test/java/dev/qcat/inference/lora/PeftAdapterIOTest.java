@@ -179,7 +179,8 @@ class PeftAdapterIOTest {
     assertEquals("LORA", cfg.get("peft_type").asText());
     assertEquals("CAUSAL_LM", cfg.get("task_type").asText());
     assertEquals(2, cfg.get("r").asInt());
-    assertEquals(8.0, cfg.get("lora_alpha").asDouble());
+    assertEquals(8, cfg.get("lora_alpha").asInt());
+    assertTrue(cfg.get("lora_alpha").isIntegralNumber(), "PEFT declares lora_alpha as int");
     assertEquals(0.05, cfg.get("lora_dropout").asDouble());
     assertEquals("none", cfg.get("bias").asText());
     assertEquals("Qwen/Qwen2.5-0.5B-Instruct", cfg.get("base_model_name_or_path").asText());

@@ -107,7 +107,8 @@ class LoraModelTest {
     // Merged on the heap, served by a plain model on the default GEMM backend.
     LoraAdapter adapter = PeftAdapterIO.load(dir);
     try (Qwen2Model plain =
-        Qwen2Model.fromTensors(TinyTask.CONFIG, adapter.applyTo(TinyTask.tensors(7)))) {
+        Qwen2Model.fromTensors(
+            TinyTask.CONFIG, adapter.applyTo(TinyTask.CONFIG, TinyTask.tensors(7)))) {
       float[][] heapMerged = plain.logProbs(PROMPTS);
       assertTrue(
           maxAbsDiff(trained, heapMerged) < 1e-4,
