@@ -105,7 +105,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "Questions per batch for the throughput figure (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--backend", paramLabel = "torch|openblas", description = "GEMM of the linear layers: torch (libtorch, --threads intra-op threads) or openblas (--threads OpenBLAS threads, libtorch single-threaded); default: the model's default.")
+  @Option(
+      names = "--backend",
+      paramLabel = "torch|openblas",
+      description =
+          "GEMM of the linear layers: torch (libtorch, --threads intra-op threads) or openblas (--threads OpenBLAS threads, libtorch single-threaded); default: the model's default.")
   String backend;
 
   @Option(names = "--no-llama", description = "Skip llama.cpp.")
@@ -124,7 +128,8 @@ final class BenchCommand implements Callable<Integer> {
     boolean openblas = backend != null && backend.equalsIgnoreCase("openblas");
     if (backend != null) {
       if (!openblas && !backend.equalsIgnoreCase("torch")) {
-        throw new UsageException("--backend " + backend + " is unknown (expected torch or openblas)");
+        throw new UsageException(
+            "--backend " + backend + " is unknown (expected torch or openblas)");
       }
       System.setProperty(Qwen2Model.Backend.PROPERTY, backend.toLowerCase(Locale.ROOT));
     }
@@ -239,7 +244,9 @@ final class BenchCommand implements Callable<Integer> {
     double gflops = djlGemmGflops(64, 896, 4864, repeats * 2);
     rows.add(
         row(
-            "fp32 GEMM, DJL matMul [64x896]x[896x4864]",
+            "fp32 GEMM, DJL matMul [64x896]x[896x4864], "
+                + System.getProperty("ai.djl.pytorch.num_threads")
+                + " threads",
             String.format(Locale.ROOT, "%.1f GFLOP/s", gflops)));
     rows.add(
         row(

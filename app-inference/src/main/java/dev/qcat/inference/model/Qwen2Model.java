@@ -294,6 +294,28 @@ public final class Qwen2Model implements TreeLanguageModel, AutoCloseable {
   }
 
   /**
+   * Sets the CPU threads of both GEMM backends for this process (libtorch's intra-op pool, which
+   * also runs the elementwise ops, and OpenBLAS's pool). On a loaded machine one thread each is
+   * much faster than two, because every multi-threaded op waits at a barrier for a descheduled
+   * thread; with {@link Backend#OPENBLAS} use {@code (1, cores)}.
+   *
+   * @param torchThreads libtorch intra-op threads, ≥ 1
+   * @param openBlasThreads OpenBLAS threads, ≥ 1; ignored where OpenBLAS does not load
+   * @throws IllegalArgumentException if a count is below 1
+   */
+  public static void setThreads(int torchThreads, int openBlasThreads) {
+    if (torchThreads < 1 || openBlasThreads < 1) {
+      throw new IllegalArgumentException(
+          "threads (" + torchThreads + ", " + openBlasThreads + ") (expected >= 1)");
+    }
+    ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch before the call below
+    ai.djl.pytorch.jni.JniUtils.setNumThreads(torchThreads);
+    if (OpenBlasLinear.isAvailable()) {
+      OpenBlasLinear.setThreads(openBlasThreads);
+    }
+  }
+
+  /**
    * @return the configuration. Never null.
    */
   public Qwen2Config config() {

@@ -12,6 +12,7 @@ import dev.qcat.inference.io.GgufType;
 import dev.qcat.inference.io.HfCheckpoint;
 import dev.qcat.inference.io.Qwen2GgufExporter;
 import dev.qcat.inference.io.SafetensorsDtype;
+import dev.qcat.inference.model.NaiveQwen2;
 import dev.qcat.inference.model.Qwen2Config;
 import dev.qcat.inference.model.Qwen2Model;
 import dev.qcat.inference.model.RandomCheckpoint;

@@ -314,6 +314,31 @@ class QcatTest {
     assertEquals(2, qcat("init-random", "--preset", "huge", "--out", out.toString()).code());
   }
 
+  @Test
+  void benchPromptHasTheAskedLength() {
+    try (var tok =
+        dev.qcat.inference.tokenizer.Qwen2Tokenizer.load(model.resolve("tokenizer.json"))) {
+      var enc = dev.qcat.inference.training.PromptEncoder.chatMl(tok);
+      var examples =
+          List.of(
+              new dev.qcat.inference.data.SeedExample(
+                  1,
+                  "Categorize the following user query.",
+                  "I still have not received my new card, I ordered over a week ago and nothing came",
+                  java.util.Optional.of("Card arrival")));
+      // The byte-level tokenizer spends a token per byte: ask for the template plus 20.
+      int template =
+          enc.prompt(
+                  new dev.qcat.inference.data.SeedExample(
+                      0, "Categorize the following user query.", "I", java.util.Optional.empty()))
+              .length;
+      int[] p = BenchCommand.promptOfLength(enc, examples, template + 20);
+      assertEquals(template + 20, p.length);
+    }
+    assertEquals(3.0, BenchCommand.percentile(new double[] {5, 1, 3, 2, 4}, 0.5));
+    assertEquals(5.0, BenchCommand.percentile(new double[] {5, 1, 3, 2, 4}, 0.95));
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);

@@ -14,19 +14,22 @@ import java.util.Random;
 
 /**
  * Timing harness (not a unit test) for the prompt forward pass at the real Qwen2.5-0.5B shapes with
- * random weights.
+ * random weights (generated as BF16 into the given directory on first use, ≈ 1 GB).
  *
- * <p>Run from the repository root after {@code mvn -q -pl app-inference test-compile}:
+ * <p>Run from the repository root:
  *
  * <pre>
- * java -cp app-inference/target/test-classes:app-inference/target/classes:$(cat /tmp/qcat.cp) \
+ * mvn -q -pl app-inference test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/qcat.cp
+ * java -Xmx3g -cp app-inference/target/test-classes:app-inference/target/classes:$(cat /tmp/qcat.cp) \
  *   -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 \
- *   dev.qcat.inference.model.ForwardBench /tmp/qcat-bench/qwen2.5-0.5b 5
+ *   -Dqcat.linear.backend=torch -Dqcat.openblas.threads=1 \
+ *   dev.qcat.inference.model.ForwardBench /tmp/qcat-bench/qwen2.5-0.5b 5 [all|prompt|gemm]
  * </pre>
  *
- * Prints medians in milliseconds: a 64-token prompt (full-vocabulary log-probs at the last
- * position), a batch of 8 such prompts, one tree expansion of 77 single-token nodes, and the fp32
- * GEMM rate of libtorch at the model's shapes.
+ * Prints median and minimum wall times in milliseconds over the repetitions: a 64-token prompt
+ * (full-vocabulary log-probs at the last position), a batch of 8 such prompts ({@code all} only),
+ * one tree expansion of 77 single-token nodes on the prompt's cache, and ({@code all}, {@code
+ * gemm}) the fp32 GEMM rate of libtorch and OpenBLAS at the model's shapes.
  */
 public final class ForwardBench {
 

@@ -9,18 +9,24 @@ import java.util.Map;
  * checkpoint's tensors, one sequence at a time, no cache, no DJL. Written from HF {@code
  * modeling_qwen2} independently of the NDArray code.
  */
-final class NaiveQwen2 {
+public final class NaiveQwen2 {
 
   private final Qwen2Config c;
   private final Map<String, FloatTensor> w;
 
-  NaiveQwen2(Qwen2Config c, Map<String, FloatTensor> w) {
+  public NaiveQwen2(Qwen2Config c, Map<String, FloatTensor> w) {
     this.c = c;
     this.w = w;
   }
 
+  /** Log-softmax over the vocabulary of the next token after the last position, [V]. */
+  public double[] lastPositionLogProbs(int[] tokens) {
+    double[][] all = logProbs(tokens);
+    return all[all.length - 1];
+  }
+
   /** Log-softmax over the vocabulary of the next token after each position, [T][V]. */
-  double[][] logProbs(int[] tokens) {
+  public double[][] logProbs(int[] tokens) {
     int h = c.hiddenSize();
     int nh = c.numAttentionHeads();
     int nkv = c.numKeyValueHeads();

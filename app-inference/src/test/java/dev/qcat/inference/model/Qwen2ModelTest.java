@@ -311,6 +311,19 @@ class Qwen2ModelTest {
   }
 
   @Test
+  void setThreadsChangesLibtorchPool() {
+    int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+    try {
+      Qwen2Model.setThreads(1, 1);
+      assertEquals(1, ai.djl.pytorch.jni.JniUtils.getNumThreads());
+      assertEquals(1, model.logProbs(new int[][] {{1, 2}}).length);
+    } finally {
+      Qwen2Model.setThreads(before, before);
+    }
+    assertThrows(IllegalArgumentException.class, () -> Qwen2Model.setThreads(0, 1));
+  }
+
+  @Test
   void rejectsTokenOutsideVocabularyAndEmptySequences() {
     IllegalArgumentException e =
         assertThrows(
