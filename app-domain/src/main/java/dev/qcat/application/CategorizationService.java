@@ -23,4 +23,10 @@ public interface CategorizationService {
    */
   List<PredictionView> classify(String taxonomyName, List<String> questions, String client)
       throws NotFoundException, NoActiveModelException;
+
+  /**
+   * @return the stored prediction
+   * @throws NotFoundException if there is none with that id
+   */
+  PredictionView find(long predictionId) throws NotFoundException;
 }

@@ -38,4 +38,20 @@ public interface ModelVersionService {
    * @throws ModelLoadException if it cannot be loaded (nothing changes)
    */
   ModelVersionView activate(long id, String actor) throws NotFoundException, ModelLoadException;
+
+  /**
+   * Whether classification can work: the database answers, at least one model serves, and every
+   * ACTIVE version in the database is loaded.
+   *
+   * @return the readiness; {@code ready()} false with a reason otherwise. Never null.
+   */
+  Readiness readiness();
+
+  /**
+   * @param ready true when classification can work
+   * @param activeVersions ACTIVE versions in the database
+   * @param servedVersions versions loaded in this server
+   * @param reason why not ready, or "ok"
+   */
+  record Readiness(boolean ready, int activeVersions, int servedVersions, String reason) {}
 }

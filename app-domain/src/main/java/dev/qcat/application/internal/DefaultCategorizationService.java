@@ -92,6 +92,26 @@ public class DefaultCategorizationService implements CategorizationService {
     return views;
   }
 
+  @Override
+  public PredictionView find(long predictionId) throws NotFoundException {
+    Prediction p =
+        predictions
+            .find(predictionId)
+            .orElseThrow(() -> new NotFoundException("Prediction", predictionId));
+    Long taskId = reviews.findByPrediction(predictionId).map(ReviewTask::id).orElse(null);
+    return new PredictionView(
+        p.id(),
+        p.question(),
+        p.category().name(),
+        p.confidence(),
+        p.topK(),
+        p.modelVersion().id(),
+        p.latencyMs(),
+        p.routing().name(),
+        taskId,
+        0);
+  }
+
   private Taxonomy findTaxonomy(String name) throws NotFoundException {
     if (name == null) {
       return taxonomies.findAll().stream()

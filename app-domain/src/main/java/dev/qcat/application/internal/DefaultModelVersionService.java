@@ -81,4 +81,26 @@ public class DefaultModelVersionService implements ModelVersionService {
   private ModelVersion version(long id) throws NotFoundException {
     return modelVersions.find(id).orElseThrow(() -> new NotFoundException("Model version", id));
   }
+
+  @Override
+  public Readiness readiness() {
+    List<ModelVersion> active = modelVersions.findAllActive();
+    int served = 0;
+    StringBuilder missing = new StringBuilder();
+    for (ModelVersion v : active) {
+      if (classifier.servedVersion(v.taxonomy().id()).orElse(-1) == v.id()) {
+        served++;
+      } else {
+        missing.append(missing.isEmpty() ? "" : ", ").append(v.id());
+      }
+    }
+    if (active.isEmpty()) {
+      return new Readiness(false, 0, 0, "no ACTIVE model version");
+    }
+    if (served < active.size()) {
+      return new Readiness(
+          false, active.size(), served, "ACTIVE model versions not loaded: " + missing);
+    }
+    return new Readiness(true, active.size(), served, "ok");
+  }
 }

@@ -15,6 +15,8 @@ public interface ReviewTaskRepository {
 
   Optional<ReviewTask> find(long id);
 
+  Optional<ReviewTask> findByPrediction(long predictionId);
+
   /**
    * @param status the status to keep, or null for all
    * @param taxonomyId the taxonomy to keep, or null for all

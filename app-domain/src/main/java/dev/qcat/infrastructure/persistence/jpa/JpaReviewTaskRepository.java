@@ -22,6 +22,14 @@ public class JpaReviewTaskRepository implements ReviewTaskRepository {
   }
 
   @Override
+  public Optional<ReviewTask> findByPrediction(long predictionId) {
+    return em.createQuery("select r from ReviewTask r where r.prediction.id = :p", ReviewTask.class)
+        .setParameter("p", predictionId)
+        .getResultStream()
+        .findFirst();
+  }
+
+  @Override
   public List<ReviewTask> list(
       ReviewStatus status, Long taxonomyId, Order order, int first, int max) {
     String orderBy =
