@@ -102,7 +102,7 @@ case "${1:-}" in
   start) fetch; create_domain; start ;;
   stop) stop ;;
   deploy) shift; deploy "$@" ;;
-  undeploy) asadmin undeploy qcat >/dev/null || true ;;
+  undeploy) asadmin undeploy qcat >/dev/null 2>&1 || true ;;
   log) echo "$(domain_dir)/logs/server.log" ;;
   *) echo "usage: $0 fetch|setup|start|stop|deploy [EAR]|undeploy|log" >&2; exit 2 ;;
 esac

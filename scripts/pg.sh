@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Throwaway PostgreSQL cluster for qcat on a port of our own (never the machine's `main` cluster).
 #   scripts/pg.sh start   initdb when needed, start, create role + database (idempotent)
+#   scripts/pg.sh recreate-db  start, then drop and create the database (empty schema)
 #   scripts/pg.sh stop    stop the cluster (data kept under .qcat-work/pgdata)
 #   scripts/pg.sh wipe    stop and delete the data folder
 #   scripts/pg.sh status
@@ -90,9 +91,13 @@ case "${1:-}" in
   start)
     if [[ -n "$PG_BIN" ]]; then start_debian; else start_embedded; fi
     create_db ;;
+  recreate-db)
+    if [[ -n "$PG_BIN" ]]; then start_debian; else start_embedded; fi
+    psql_admin -c "drop database if exists $QCAT_DB with (force)" >/dev/null
+    create_db ;;
   stop) stop ;;
   wipe) stop; rm -rf "$QCAT_PG_DATA"; log "removed $QCAT_PG_DATA" ;;
   status)
     if [[ -n "$PG_BIN" ]]; then as_pg "$PG_BIN/pg_ctl" -D "$QCAT_PG_DATA" status; else cat "$QCAT_WORK/embedded-pg.pid"; fi ;;
-  *) echo "usage: $0 start|stop|wipe|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|recreate-db|stop|wipe|status" >&2; exit 2 ;;
 esac
