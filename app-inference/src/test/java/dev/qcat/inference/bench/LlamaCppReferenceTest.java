@@ -1,0 +1,56 @@
+package dev.qcat.inference.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The parts of {@link LlamaCppReference} that need neither Node.js nor the npm packages. */
+class LlamaCppReferenceTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void locateFailsWithTheNpmCiInstructionWhenPackagesAreMissing() throws IOException {
+    Files.writeString(dir.resolve(LlamaCppReference.SCRIPT), "// harness without node_modules\n");
+    String previous = System.getProperty("qcat.llamaRef.dir");
+    System.setProperty("qcat.llamaRef.dir", dir.toString());
+    try {
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, LlamaCppReference::locate);
+      assertTrue(e.getMessage().contains("npm ci"), e.getMessage());
+      assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
+    } finally {
+      if (previous == null) {
+        System.clearProperty("qcat.llamaRef.dir");
+      } else {
+        System.setProperty("qcat.llamaRef.dir", previous);
+      }
+    }
+  }
+
+  @Test
+  void maxAbsDiffIsTheLargestGapOverTheVocabulary() {
+    float[] qcat = {-1f, -2f, Float.NEGATIVE_INFINITY, -0.5f};
+    double[] llama = {-1.0, -2.25, Double.NEGATIVE_INFINITY, -0.5};
+    assertEquals(0.25, LlamaCppReference.maxAbsDiff(qcat, llama), 1e-12);
+  }
+
+  @Test
+  void maxAbsDiffIsInfiniteWhenOnlyOneSideGivesZeroProbability() {
+    assertEquals(
+        Double.POSITIVE_INFINITY,
+        LlamaCppReference.maxAbsDiff(new float[] {-3f}, new double[] {Double.NEGATIVE_INFINITY}));
+    assertEquals(
+        Double.POSITIVE_INFINITY,
+        LlamaCppReference.maxAbsDiff(new float[] {Float.NaN}, new double[] {-1.0}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> LlamaCppReference.maxAbsDiff(new float[2], new double[3]));
+  }
+}
