@@ -23,6 +23,10 @@ fi
 "$QCAT_ROOT/scripts/payara.sh" setup
 "$QCAT_ROOT/scripts/payara.sh" start
 "$QCAT_ROOT/scripts/payara.sh" undeploy
+TINY_MODEL="$QCAT_WORK/models/it-tiny-random"
+if [[ ! -f "$TINY_MODEL/config.json" ]]; then
+  java -cp "$QCAT_WORK/engine-lib/*" "$QCAT_ROOT/scripts/tools/InitRandomModel.java" tiny "$TINY_MODEL" 7 >&2
+fi
 log "set-up took $((SECONDS - start_s)) s; running the ITs"
 
 cleanup() {
@@ -38,7 +42,8 @@ mvn -B -Pit verify -pl app-it \
   -Dqcat.it.adminPort="$QCAT_ADMIN_PORT" \
   -Dqcat.it.baseUrl="http://127.0.0.1:$QCAT_HTTP_PORT/qcat/api/v1" \
   -Dqcat.it.adminPassword="$QCAT_ADMIN_PASSWORD" \
-  -Dqcat.it.reviewerPassword="$QCAT_REVIEWER_PASSWORD"
+  -Dqcat.it.reviewerPassword="$QCAT_REVIEWER_PASSWORD" \
+  -Dqcat.it.tinyModelDir="$TINY_MODEL"
 rc=$?
 set -e
 log "ITs finished with exit status $rc after $((SECONDS - start_s)) s in total"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Payara Server for qcat, unpacked under .qcat-work/ from Maven Central.
 #   scripts/payara.sh fetch       unpack fish.payara.distributions:payara:<payara.version>:zip
-#   scripts/payara.sh setup       fetch + create domain `qcat` (own port base) + configure it
+#   scripts/payara.sh setup       fetch + create domain `qcat` (own port base) + configure it + engine
+#   scripts/payara.sh install-engine  copy app-inference + DJL jars into the domain's lib/
 #   scripts/payara.sh start|stop  start / stop the domain
 #   scripts/payara.sh deploy [EAR]  deploy (default app-ear/target/qcat.ear) and wait for /qcat
 #   scripts/payara.sh undeploy
@@ -86,9 +87,44 @@ configure() {
   echo "$QCAT_PG_PORT/$QCAT_HEAP" >"$marker"
 }
 
+# The inference engine (app-inference + DJL/PyTorch/OpenBLAS/tokenizers) is a server library in
+# the domain's lib/ (common class loader), not part of the EAR: native libraries can be loaded only
+# once per JVM, so they must outlive redeployments. Restarts the domain when the jars changed.
+install_engine() {
+  local jar
+  jar="$(ls "$QCAT_ROOT"/app-inference/target/app-inference-*.jar 2>/dev/null | grep -v -E 'sources|tests' | head -1 || true)"
+  [[ -n "$jar" ]] || die "app-inference is not built: run mvn -B install -DskipTests first"
+  local staging="$QCAT_WORK/engine-lib"
+  rm -rf "$staging"; mkdir -p "$staging"
+  mvn -B -q -f "$QCAT_ROOT/pom.xml" -pl app-inference dependency:copy-dependencies \
+    -DincludeScope=runtime -DexcludeArtifactIds=slf4j-simple -DoutputDirectory="$staging" >&2
+  cp "$jar" "$staging/"
+  local lib; lib="$(domain_dir)/lib"
+  local sum_new sum_old
+  sum_new="$(cd "$staging" && sha256sum -- *.jar | sha256sum | cut -c1-64)"
+  sum_old="$(cat "$lib/.qcat-engine.sum" 2>/dev/null || true)"
+  if [[ "$sum_new" == "$sum_old" ]]; then return; fi
+  log "installing the inference engine into $lib ($(ls "$staging" | wc -l) jars)"
+  if [[ -f "$lib/.qcat-engine.list" ]]; then
+    while read -r f; do rm -f "$lib/$f"; done <"$lib/.qcat-engine.list"
+  fi
+  cp "$staging"/*.jar "$lib/"
+  (cd "$staging" && ls -- *.jar) >"$lib/.qcat-engine.list"
+  echo "$sum_new" >"$lib/.qcat-engine.sum"
+  if running; then
+    log "restarting domain to load the engine"
+    "$ASADMIN" --interactive=false restart-domain "$QCAT_DOMAIN" >/dev/null
+  fi
+}
+
 deploy() {
   local ear="${1:-$QCAT_EAR}"
   [[ -f "$ear" ]] || die "$ear not found: build first (mvn -B install -DskipTests)"
+  # After a (re)start the domain redeploys its applications for a while; wait for that first so
+  # that the new deployment does not overwrite files being loaded.
+  if asadmin list-applications 2>/dev/null | grep -q '^qcat '; then
+    wait_http "http://127.0.0.1:$QCAT_HTTP_PORT/qcat/api/v1/ping" 90 || true
+  fi
   log "deploying $ear"
   asadmin deploy --force=true --name qcat "$ear" >/dev/null
   wait_http "http://127.0.0.1:$QCAT_HTTP_PORT/qcat/api/v1/ping" 120 \
@@ -98,11 +134,12 @@ deploy() {
 
 case "${1:-}" in
   fetch) fetch ;;
-  setup) fetch; create_domain; configure ;;
+  setup) fetch; create_domain; configure; install_engine ;;
+  install-engine) install_engine ;;
   start) fetch; create_domain; start ;;
   stop) stop ;;
   deploy) shift; deploy "$@" ;;
   undeploy) asadmin undeploy qcat >/dev/null 2>&1 || true ;;
   log) echo "$(domain_dir)/logs/server.log" ;;
-  *) echo "usage: $0 fetch|setup|start|stop|deploy [EAR]|undeploy|log" >&2; exit 2 ;;
+  *) echo "usage: $0 fetch|setup|install-engine|start|stop|deploy [EAR]|undeploy|log" >&2; exit 2 ;;
 esac

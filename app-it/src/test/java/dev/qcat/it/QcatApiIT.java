@@ -24,6 +24,7 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.jboss.shrinkwrap.api.spec.JavaArchive;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -349,6 +350,38 @@ class QcatApiIT {
     }
     Answer after = classify(admin, t.getString("name"), "card");
     assertEquals(v2, after.json().getJsonNumber("modelVersionId").longValue());
+  }
+
+  @Test
+  void realEngineServesATinyRandomCheckpoint() {
+    String dir = System.getProperty("qcat.it.tinyModelDir", "");
+    Assumptions.assumeFalse(dir.isBlank(), "qcat.it.tinyModelDir not set (scripts/it.sh sets it)");
+    Answer t =
+        admin.post(
+            "/taxonomies",
+            "{\"name\":"
+                + str(Api.unique("engine"))
+                + ",\"categories\":[{\"name\":\"card_arrival\"},{\"name\":\"card\"},"
+                + "{\"name\":\"exchange_rate\"}]}");
+    assertEquals(201, t.status(), t.toString());
+    Answer m =
+        admin.post(
+            "/model-versions",
+            "{\"taxonomyId\":"
+                + t.json().getJsonNumber("id")
+                + ",\"name\":\"tiny-random\",\"baseModelPath\":"
+                + str(dir)
+                + "}");
+    assertEquals(201, m.status(), m.toString());
+    Answer a = admin.post("/model-versions/" + m.json().getJsonNumber("id") + "/activate", "");
+    assertEquals(200, a.status(), a.toString());
+    Answer c = classify(admin, t.json().getString("name"), "When will my card arrive?");
+    assertEquals(200, c.status(), c.toString());
+    double sum =
+        c.json().getJsonArray("topK").getValuesAs(JsonObject.class).stream()
+            .mapToDouble(s -> s.getJsonNumber("confidence").doubleValue())
+            .sum();
+    assertEquals(1.0, sum, 1e-6, "confidences over all 3 categories sum to 1: " + c);
   }
 
   @Test
