@@ -55,7 +55,7 @@ jvm_option() { # replace-or-add one JVM option whose prefix is $1
 
 configure() {
   local marker="$(domain_dir)/.qcat-configured"
-  if [[ -f "$marker" && "$(cat "$marker")" == "$QCAT_PG_PORT/$QCAT_HEAP" ]]; then return; fi
+  if [[ -f "$marker" && "$(cat "$marker")" == "v2/$QCAT_PG_PORT/$QCAT_HEAP" ]]; then return; fi
   start
   log "configuring domain $QCAT_DOMAIN"
   asadmin set-hazelcast-configuration --interfaces=127.0.0.1 --dasbindaddress=127.0.0.1 \
@@ -78,13 +78,14 @@ configure() {
   asadmin delete-jdbc-connection-pool qcat-pool >/dev/null 2>&1 || true
   asadmin create-jdbc-connection-pool --datasourceclassname org.postgresql.ds.PGSimpleDataSource \
     --restype javax.sql.DataSource --steadypoolsize 2 --maxpoolsize 32 \
-    --isconnectvalidatereq=true --validationmethod auto-commit \
+    --isconnectvalidatereq=true --validationmethod custom-validation \
+    --validationclassname org.glassfish.api.jdbc.validation.PostgresConnectionValidation \
     --property "serverName=127.0.0.1:portNumber=$QCAT_PG_PORT:databaseName=$QCAT_DB:user=$QCAT_DB_USER:password=$QCAT_DB_PASSWORD" \
     qcat-pool >/dev/null
   asadmin create-jdbc-resource --connectionpoolid qcat-pool jdbc/qcat >/dev/null
   log "restarting domain to apply Hazelcast/heap/library settings"
   "$ASADMIN" --interactive=false restart-domain "$QCAT_DOMAIN" >/dev/null
-  echo "$QCAT_PG_PORT/$QCAT_HEAP" >"$marker"
+  echo "v2/$QCAT_PG_PORT/$QCAT_HEAP" >"$marker"
 }
 
 # The inference engine (app-inference + DJL/PyTorch/OpenBLAS/tokenizers) is a server library in
