@@ -135,7 +135,7 @@ deploy() {
 
 case "${1:-}" in
   fetch) fetch ;;
-  setup) fetch; create_domain; configure; install_engine ;;
+  setup) fetch; create_domain; install_engine; configure ;;
   install-engine) install_engine ;;
   start) fetch; create_domain; start ;;
   stop) stop ;;
