@@ -100,6 +100,9 @@ install_engine() {
   mvn -B -q -f "$QCAT_ROOT/pom.xml" -pl app-inference dependency:copy-dependencies \
     -DincludeScope=runtime -DexcludeArtifactIds=slf4j-simple -DoutputDirectory="$staging" >&2
   cp "$jar" "$staging/"
+  # Route the engine's SLF4J logging (DJL) into Payara's java.util.logging server.log.
+  mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+    -Dartifact=org.slf4j:slf4j-jdk14:2.0.16 -DoutputDirectory="$staging" >&2
   local lib; lib="$(domain_dir)/lib"
   local sum_new sum_old
   sum_new="$(cd "$staging" && sha256sum -- *.jar | sha256sum | cut -c1-64)"
