@@ -22,7 +22,8 @@ QCAT_DB="${QCAT_DB:-qcat}"
 QCAT_DB_USER="${QCAT_DB_USER:-qcat}"
 QCAT_DB_PASSWORD="${QCAT_DB_PASSWORD:-qcat}"
 PG_BIN="${PG_BIN:-}"
-if [[ -z "$PG_BIN" ]]; then
+# QCAT_PG_EMBEDDED=1 forces the embedded fallback even where the Debian server is installed.
+if [[ -z "$PG_BIN" && -z "${QCAT_PG_EMBEDDED:-}" ]]; then
   for v in 17 16 15 14 13; do
     if [[ -x "/usr/lib/postgresql/$v/bin/initdb" ]]; then PG_BIN="/usr/lib/postgresql/$v/bin"; break; fi
   done

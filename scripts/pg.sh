@@ -69,7 +69,7 @@ start_embedded() {
   nohup java -cp "$(embedded_cp)" "$QCAT_ROOT/scripts/embedded-pg/EmbeddedPostgresMain.java" \
     serve "$QCAT_PG_PORT" "$QCAT_PG_DATA" >"$QCAT_WORK/embedded-pg.log" 2>&1 &
   echo $! >"$pidfile"
-  for _ in $(seq 1 60); do
+  for _ in $(seq 1 180); do # first start unpacks the binaries: slow on a busy machine
     grep -q READY "$QCAT_WORK/embedded-pg.log" 2>/dev/null && return
     sleep 1
   done
