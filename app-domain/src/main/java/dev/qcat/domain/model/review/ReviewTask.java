@@ -127,7 +127,7 @@ public class ReviewTask {
       throw new ReviewConflictException(
           "Review task " + id + " is claimed by " + this.reviewer + ".");
     }
-    if (!category.taxonomy().id().equals(taxonomy.id())) {
+    if (!sameTaxonomy(category.taxonomy(), taxonomy)) {
       throw new IllegalArgumentException(
           "Category '" + category.name() + "' is not in taxonomy " + taxonomy.name());
     }
@@ -135,6 +135,10 @@ public class ReviewTask {
     this.reviewer = reviewer;
     this.chosenCategory = category;
     this.resolvedAt = OffsetDateTime.now();
+  }
+
+  private static boolean sameTaxonomy(Taxonomy a, Taxonomy b) {
+    return a == b || (a.id() != null && a.id().equals(b.id()));
   }
 
   public Long id() {
