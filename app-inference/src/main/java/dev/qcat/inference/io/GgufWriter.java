@@ -20,8 +20,9 @@ import java.util.function.Supplier;
  * Writes a GGUF version 3 file: metadata key/values, then tensor infos, then tensor data, each
  * tensor's data starting at a multiple of {@link #ALIGNMENT} bytes. The writer is filled in memory
  * ({@code put…} and {@link #addTensor}) and then written once with {@link #write}; tensor data are
- * converted from float32 to each tensor's {@link GgufType} while streaming, so the file may be
- * larger than the heap allows twice over. Keys and tensors keep the order in which they were added.
+ * converted from float32 to each tensor's {@link GgufType} while streaming through one 1 MiB
+ * buffer, so no second copy of the weights is made. Keys and tensors keep the order in which they
+ * were added; every {@code put…} throws {@link IllegalArgumentException} for a key already set.
  *
  * <p>Layout: magic {@code "GGUF"}, uint32 version 3, uint64 tensor count, uint64 metadata count,
  * metadata (string key, uint32 value type, value), tensor infos (string name, uint32 n_dims, uint64

@@ -291,6 +291,23 @@ public record LoraAdapter(LoraConfig config, Map<String, FloatTensor> tensors) {
   }
 
   /**
+   * The base checkpoint with this adapter merged in, tensor by tensor ({@link #mergedWeight}): feed
+   * it to {@code Qwen2Model.fromTensors} (any GEMM backend) to serve or quantize a merged model, or
+   * to the GGUF exporter.
+   *
+   * @param base base tensors by HF name, float32
+   * @return merged tensors by HF name, computed on demand. Never null.
+   */
+  public java.util.function.Function<String, FloatTensor> applyTo(
+      java.util.function.Function<String, FloatTensor> base) {
+    Objects.requireNonNull(base, "base is required.");
+    return name -> {
+      FloatTensor t = base.apply(name);
+      return t == null ? null : mergedWeight(name, t);
+    };
+  }
+
+  /**
    * {@code W + scaling·B·A}, accumulated in double, rounded once to float32.
    *
    * @param w weight, shape (out, in)

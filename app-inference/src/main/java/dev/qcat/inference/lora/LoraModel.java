@@ -225,7 +225,15 @@ public final class LoraModel implements AutoCloseable {
    * @return the number of trainable values (a tied module counted once)
    */
   public long trainableParameterCount() {
-    return trainable.values().stream().distinct().mapToLong(a -> a.getShape().size()).sum();
+    java.util.Set<NDArray> seen =
+        Collections.newSetFromMap(new java.util.IdentityHashMap<>()); // tied arrays count once
+    long n = 0;
+    for (NDArray a : trainable.values()) {
+      if (seen.add(a)) {
+        n += a.getShape().size();
+      }
+    }
+    return n;
   }
 
   /**

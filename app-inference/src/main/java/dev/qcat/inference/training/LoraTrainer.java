@@ -125,6 +125,8 @@ public final class LoraTrainer {
     double best = Double.NaN;
     int bestEpoch = -1;
     int badEpochs;
+    double epochLossSum;
+    int epochLossCount;
     List<EpochMetrics> history = new ArrayList<>();
   }
 
@@ -228,8 +230,10 @@ public final class LoraTrainer {
     try (NDManager root = NDManager.newBaseManager()) {
       while (state.epoch < config.epochs()) {
         List<List<int[]>> steps = stepsOf(epochBatches(train, state.epoch));
-        double lossSum = 0;
-        int lossCount = 0;
+        if (state.stepInEpoch == 0) {
+          state.epochLossSum = 0;
+          state.epochLossCount = 0;
+        }
         model.setTraining(true);
         for (int s = state.stepInEpoch; s < steps.size(); s++) {
           if (cancelled.getAsBoolean()) {
@@ -280,8 +284,8 @@ public final class LoraTrainer {
           state.step++;
           state.stepInEpoch = s + 1;
           stepsThisRun++;
-          lossSum += stepLoss;
-          lossCount++;
+          state.epochLossSum += stepLoss;
+          state.epochLossCount++;
           double elapsed = (System.nanoTime() - startNanos) / 1e9;
           listener.accept(
               new TrainingProgress(
@@ -302,7 +306,8 @@ public final class LoraTrainer {
           }
         }
         // End of epoch: evaluate, keep the best adapter, maybe stop.
-        double trainLoss = lossCount == 0 ? Double.NaN : lossSum / lossCount;
+        double trainLoss =
+            state.epochLossCount == 0 ? Double.NaN : state.epochLossSum / state.epochLossCount;
         boolean improved;
         EpochMetrics metrics;
         if (validation.isEmpty()) {
@@ -605,6 +610,8 @@ public final class LoraTrainer {
     n.put("best", state.best);
     n.put("best_epoch", state.bestEpoch);
     n.put("bad_epochs", state.badEpochs);
+    n.put("epoch_loss_sum", state.epochLossSum);
+    n.put("epoch_loss_count", state.epochLossCount);
     n.set("history", historyJson(state.history));
     n.set("config", JSON.valueToTree(config));
     try {
@@ -650,6 +657,8 @@ public final class LoraTrainer {
     state.best = n.get("best").isNumber() ? n.get("best").asDouble() : Double.NaN;
     state.bestEpoch = n.get("best_epoch").asInt();
     state.badEpochs = n.get("bad_epochs").asInt();
+    state.epochLossSum = n.get("epoch_loss_sum").asDouble();
+    state.epochLossCount = n.get("epoch_loss_count").asInt();
     for (JsonNode h : n.get("history")) {
       state.history.add(
           new EpochMetrics(

@@ -53,6 +53,23 @@ public record TrainingProgress(
   public String bar(int width) {
     double f = totalSteps == 0 ? 0 : Math.min(1.0, (double) step / totalSteps);
     int filled = (int) Math.round(f * width);
+    if (kind != Kind.STEP) {
+      String head =
+          String.format(
+              Locale.ROOT,
+              "[%s%s] %3d%% step %d/%d epoch %d",
+              "#".repeat(filled),
+              ".".repeat(width - filled),
+              Math.round(100 * f),
+              step,
+              totalSteps,
+              epoch);
+      return switch (kind) {
+        case EVAL -> head + " | " + (evaluation == null ? "evaluated" : evaluation.toText());
+        case CHECKPOINT -> head + " | checkpoint " + message;
+        default -> head + " | " + message;
+      };
+    }
     String line =
         String.format(
             Locale.ROOT,
@@ -67,7 +84,7 @@ public record TrainingProgress(
             learningRate,
             tokensPerSecond,
             formatSeconds(etaSeconds));
-    return evaluation == null ? line : line + " | " + evaluation.toText();
+    return line;
   }
 
   /**

@@ -19,11 +19,13 @@ import dev.qcat.inference.tokenizer.Qwen2Tokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.text.Normalizer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -92,6 +94,14 @@ class LlamaCppParityTest {
           "<|im_start|><|im_end|><|im_start|>",
           "x<|fim_prefix|>y<|file_sep|>z");
 
+  /** REFERENCE.md's check value for DJL; llama.cpp must give the same ids. */
+  static final String CHECK_TEXT = "<|im_start|>user\nHi é<|im_end|>";
+
+  /** Not NFC: "e" + combining acute, and the Angstrom sign (NFC: Å). */
+  static final String DECOMPOSED = "decomposed e\u0301 and Angstrom \u212B";
+
+  static final String END_OF_SENTENCE = "</s> <s>";
+
   @TempDir static Path dir;
 
   private LlamaCppReference llama;
@@ -102,6 +112,7 @@ class LlamaCppParityTest {
   private Qwen2Tokenizer tokenizer;
   private int[][] prompts;
   private List<double[]> llamaF32;
+  private Map<String, int[]> llamaTokens;
 
   @BeforeAll
   void exportTinyCheckpointAndRunLlamaCpp() throws IOException {
@@ -127,7 +138,29 @@ class LlamaCppParityTest {
     }
     tokenizer = Qwen2Tokenizer.load(checkpoint.resolve(HfCheckpoint.TOKENIZER));
     prompts = TEXTS.stream().map(tokenizer::encode).toArray(int[][]::new);
-    llamaF32 = llama.lastPositionLogProbs(f32, Arrays.asList(prompts), 2);
+    // One llama.cpp run (one load of the GGUF) answers the log-probabilities and every
+    // tokenization.
+    List<String> texts = tokenizationTexts();
+    LlamaCppReference.Result result =
+        llama.run(
+            f32,
+            new LlamaCppReference.Request(2, Arrays.asList(prompts), texts, Optional.empty()),
+            Duration.ofMinutes(5));
+    llamaF32 = result.logProbs();
+    llamaTokens = new LinkedHashMap<>();
+    for (int i = 0; i < texts.size(); i++) {
+      llamaTokens.put(texts.get(i), result.tokens().get(i));
+    }
+  }
+
+  private static List<String> tokenizationTexts() {
+    List<String> texts = new ArrayList<>(TEXTS);
+    texts.addAll(MORE_TEXTS);
+    texts.add(CHECK_TEXT);
+    texts.add(DECOMPOSED);
+    texts.add(Normalizer.normalize(DECOMPOSED, Normalizer.Form.NFC));
+    texts.add(END_OF_SENTENCE);
+    return texts;
   }
 
   @AfterAll
@@ -200,19 +233,18 @@ class LlamaCppParityTest {
   }
 
   @Test
-  void djlAndLlamaCppTokenizeTextsAlike() throws IOException {
+  void djlAndLlamaCppTokenizeTextsAlike() {
     List<String> texts = new ArrayList<>(TEXTS);
     texts.addAll(MORE_TEXTS);
-    texts.add("<|im_start|>user\nHi é<|im_end|>");
-    List<int[]> fromLlama = llama.tokenize(f32, texts);
-    for (int i = 0; i < texts.size(); i++) {
+    texts.add(CHECK_TEXT);
+    for (String text : texts) {
       assertArrayEquals(
-          tokenizer.encode(texts.get(i)), fromLlama.get(i), "token ids of text: " + texts.get(i));
+          tokenizer.encode(text), llamaTokens.get(text), "token ids of text: " + text);
     }
     // REFERENCE.md check values
     assertArrayEquals(new int[] {3838, 374, 279, 6722, 315, 9625, 30}, prompts[2]);
     assertArrayEquals(
-        new int[] {151644, 872, 198, 13048, 3958, 151645}, fromLlama.get(texts.size() - 1));
+        new int[] {151644, 872, 198, 13048, 3958, 151645}, llamaTokens.get(CHECK_TEXT));
   }
 
   /**
@@ -223,14 +255,12 @@ class LlamaCppParityTest {
    * special tokens parsed it reads {@code </s>} as one token where HF reads plain text.
    */
   @Test
-  void tokenizersDifferOnlyOnNonNfcTextAndTheSpellingOfEndOfSentence() throws IOException {
-    String decomposed = "decomposed e\u0301 and Angstrom \u212B";
-    String nfc = Normalizer.normalize(decomposed, Normalizer.Form.NFC);
-    List<int[]> fromLlama = llama.tokenize(f32, List.of(decomposed, nfc, "</s> <s>"));
-    assertFalse(Arrays.equals(tokenizer.encode(decomposed), fromLlama.get(0)));
-    assertArrayEquals(tokenizer.encode(decomposed), fromLlama.get(1));
-    assertArrayEquals(new int[] {522, 82, 29, 366, 82, 29}, tokenizer.encode("</s> <s>"));
-    assertArrayEquals(new int[] {128247, 366, 82, 29}, fromLlama.get(2));
+  void tokenizersDifferOnlyOnNonNfcTextAndTheSpellingOfEndOfSentence() {
+    String nfc = Normalizer.normalize(DECOMPOSED, Normalizer.Form.NFC);
+    assertFalse(Arrays.equals(tokenizer.encode(DECOMPOSED), llamaTokens.get(DECOMPOSED)));
+    assertArrayEquals(tokenizer.encode(DECOMPOSED), llamaTokens.get(nfc));
+    assertArrayEquals(new int[] {522, 82, 29, 366, 82, 29}, tokenizer.encode(END_OF_SENTENCE));
+    assertArrayEquals(new int[] {128247, 366, 82, 29}, llamaTokens.get(END_OF_SENTENCE));
   }
 
   @Test

@@ -35,6 +35,24 @@ class LlamaCppReferenceTest {
   }
 
   @Test
+  void summarizesRunsByNearestRank() {
+    LlamaCppReference.PromptTiming t =
+        LlamaCppReference.summarize(64, new double[] {5, 1, 3, 2, 4});
+    assertEquals(64, t.promptTokens());
+    assertEquals(3, t.medianMs());
+    assertEquals(5, t.p95Ms());
+    assertEquals(1, t.minMs());
+    assertEquals(5, t.runsMs()[0], "runs keep their order");
+  }
+
+  @Test
+  void readsTheNodeMajorVersion() {
+    assertEquals(20, LlamaCppReference.nodeMajor("v20.20.2"));
+    assertEquals(18, LlamaCppReference.nodeMajor("v18.19.0"));
+    assertEquals(-1, LlamaCppReference.nodeMajor("command not found"));
+  }
+
+  @Test
   void maxAbsDiffIsTheLargestGapOverTheVocabulary() {
     float[] qcat = {-1f, -2f, Float.NEGATIVE_INFINITY, -0.5f};
     double[] llama = {-1.0, -2.25, Double.NEGATIVE_INFINITY, -0.5};

@@ -28,6 +28,13 @@ final class FakeHub implements AutoCloseable {
   record Request(String path, String range, String authorization) {}
 
   final HttpServer server;
+  private final java.util.concurrent.ExecutorService executor =
+      java.util.concurrent.Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "fake-hub");
+            t.setDaemon(true);
+            return t;
+          });
   final String repo;
   final Map<String, byte[]> files = new LinkedHashMap<>();
   final Map<String, Boolean> lfs = new LinkedHashMap<>();
@@ -46,7 +53,7 @@ final class FakeHub implements AutoCloseable {
     this.repo = repo;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
-    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.setExecutor(executor);
     server.start();
   }
 
@@ -197,5 +204,6 @@ final class FakeHub implements AutoCloseable {
   public void close() {
     release.countDown();
     server.stop(0);
+    executor.shutdownNow();
   }
 }

@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,7 +51,10 @@ class HubDownloaderTest {
 
   private HubDownloader downloader(Optional<String> token) {
     return new HubDownloader(
-        hub.endpoint(), token, new PrintStream(err, true, StandardCharsets.UTF_8));
+        hub.endpoint(),
+        token,
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        Duration.ofSeconds(1));
   }
 
   @Test

@@ -35,6 +35,10 @@ public final class ForwardBench {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args.length > 0 ? args[0] : "/tmp/qcat-bench/qwen2.5-0.5b");
     int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    if (args.length > 2 && args[2].equals("gemm")) {
+      gemm(reps);
+      return;
+    }
     if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
       long t0 = System.nanoTime();
       Path tok = Qwen2Tokenizer.findQwen25TokenizerJson().orElseThrow();
@@ -66,18 +70,21 @@ public final class ForwardBench {
       }
       report("prompt 64 tokens, B=1", single, 46.0);
 
+      boolean all = args.length <= 2 || args[2].equals("all");
       int[][] batch = new int[8][];
       for (int b = 0; b < 8; b++) {
         batch[b] = prompt.clone();
         batch[b][0] = b;
       }
-      double[] batched = new double[Math.max(1, reps / 2)];
+      double[] batched = new double[all ? Math.max(1, reps / 2) : 0];
       for (int i = 0; i < batched.length; i++) {
         long s = System.nanoTime();
         model.logProbs(batch);
         batched[i] = (System.nanoTime() - s) / 1e6;
       }
-      report("prompt 64 tokens, B=8", batched, 8 * 46.0);
+      if (all) {
+        report("prompt 64 tokens, B=8", batched, 8 * 46.0);
+      }
 
       double[] tree = new double[reps];
       double[] session = new double[reps];
@@ -103,7 +110,9 @@ public final class ForwardBench {
       report("expand 77 nodes on a 64-token prompt", tree, 77 * (0.716 + 0.27));
       report("session: prompt + expand 77", session, 46.0 + 77 * (0.716 + 0.27));
     }
-    gemm(reps);
+    if (args.length <= 2 || args[2].equals("all")) {
+      gemm(reps);
+    }
   }
 
   private static void gemm(int reps) {

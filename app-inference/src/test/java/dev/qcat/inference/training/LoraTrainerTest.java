@@ -87,9 +87,12 @@ class LoraTrainerTest {
     LoraConfig lora = LoraConfig.of(4, 8).withDropout(0.1);
     TrainingConfig cfg = config().withEpochs(2);
     Map<String, FloatTensor> uninterrupted;
+    List<EpochMetrics> uninterruptedHistory;
     try (LoraModel model = freshModel(lora, 5)) {
-      new LoraTrainer(model, TinyTask.ENCODER, TinyTask.CATEGORIES, cfg)
-          .train(TRAIN, VALID, dir.resolve("a"), e -> {}, () -> false);
+      uninterruptedHistory =
+          new LoraTrainer(model, TinyTask.ENCODER, TinyTask.CATEGORIES, cfg)
+              .train(TRAIN, VALID, dir.resolve("a"), e -> {}, () -> false)
+              .history();
       uninterrupted = model.toAdapter().tensors();
     }
     try (LoraModel model = freshModel(lora, 5)) {
@@ -125,6 +128,7 @@ class LoraTrainerTest {
       assertEquals(TrainingResult.Status.COMPLETED, r.status());
       assertEquals(24, r.steps());
       assertEquals(uninterrupted, model.toAdapter().tensors(), "resumed run ends identical");
+      assertEquals(uninterruptedHistory, r.history(), "same validation figures and train loss");
       assertEquals(
           PeftAdapterIO.load(dir.resolve("a")).tensors(),
           PeftAdapterIO.load(dir.resolve("c")).tensors());

@@ -1,0 +1,425 @@
+package dev.qcat.inference.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.qcat.inference.bench.LlamaCppReference;
+import dev.qcat.inference.data.CategoryLabels;
+import dev.qcat.inference.data.SeedDataset;
+import dev.qcat.inference.data.SeedExample;
+import dev.qcat.inference.io.GgufType;
+import dev.qcat.inference.io.HfCheckpoint;
+import dev.qcat.inference.io.Qwen2GgufExporter;
+import dev.qcat.inference.io.SafetensorsDtype;
+import dev.qcat.inference.model.OpenBlasLinear;
+import dev.qcat.inference.model.Qwen2Model;
+import dev.qcat.inference.model.RandomCheckpoint;
+import dev.qcat.inference.scoring.CategoryScorer;
+import dev.qcat.inference.scoring.ScoringOptions;
+import dev.qcat.inference.tokenizer.Qwen2Tokenizer;
+import dev.qcat.inference.training.PromptEncoder;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code qcat bench}: qcat's latency to classify one question over a taxonomy, its batch
+ * throughput, the machine's fp32 GEMM rate, and llama.cpp's time to evaluate the same prompt on the
+ * same weights (F32 GGUF) with the parity of the two, side by side.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Benchmark at the real Qwen2.5-0.5B shapes (random weights unless --model is given): p50/p95"
+          + " latency to classify one --prompt-tokens question over the taxonomy (exact scoring),"
+          + " batch throughput, the fp32 GEMM rate of DJL's matMul at [64x896]x[896x4864], and"
+          + " llama.cpp (tools/llama-ref, F32 GGUF of the same weights) evaluating the same prompt,"
+          + " with max |delta log p| over the vocabulary at its last position.",
+      "Example: bin/qcat bench --labels-from ../shared/datasets/banking77/test.jsonl"
+    })
+final class BenchCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--labels-from",
+      required = true,
+      paramLabel = "DATASET.jsonl",
+      description =
+          "Seed-format dataset: the taxonomy is its distinct outputs, the questions its inputs.")
+  Path labelsFrom;
+
+  @Option(
+      names = "--model",
+      paramLabel = "DIR",
+      description =
+          "Checkpoint to bench (default: a random qwen2.5-0.5b checkpoint generated once under --work).")
+  Path model;
+
+  @Option(
+      names = "--work",
+      defaultValue = ".qcat-work/bench",
+      paramLabel = "DIR",
+      description =
+          "Where the random checkpoint and the GGUF are kept (default: ${DEFAULT-VALUE}).")
+  Path work;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "2",
+      description = "Threads for libtorch, OpenBLAS and llama.cpp (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(
+      names = "--prompt-tokens",
+      defaultValue = "64",
+      description = "Length of the benched prompt, in tokens (default: ${DEFAULT-VALUE}).")
+  int promptTokens;
+
+  @Option(
+      names = "--repeats",
+      defaultValue = "10",
+      description = "Timed runs per measure (default: ${DEFAULT-VALUE}).")
+  int repeats;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "2",
+      description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(
+      names = "--batch-size",
+      defaultValue = "8",
+      description = "Questions per batch for the throughput figure (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--no-llama", description = "Skip llama.cpp.")
+  boolean noLlama;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    Cli.requireFile("--labels-from", labelsFrom);
+    if (threads < 1 || promptTokens < 16 || repeats < 1 || warmup < 0 || batchSize < 1) {
+      throw new UsageException(
+          "expected --threads >= 1, --prompt-tokens >= 16, --repeats >= 1, --warmup >= 0, --batch-size >= 1");
+    }
+    // libtorch reads its thread counts when the engine starts: set them before any NDArray exists.
+    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    System.setProperty("qcat.openblas.threads", Integer.toString(threads));
+    if (OpenBlasLinear.isAvailable()) {
+      OpenBlasLinear.setThreads(threads);
+    }
+
+    SeedDataset data = CategoryLabels.fromDataset(labelsFrom);
+    List<String> labels = data.distinctOutputs();
+    Path dir = model != null ? Cli.requireDirectory("--model", model) : randomCheckpoint(err);
+
+    List<String> rows = new ArrayList<>();
+    double qcatP50;
+    int[] prompt;
+    float[] qcatLogProbs;
+    try (Qwen2Model m = Qwen2Model.load(dir);
+        Qwen2Tokenizer tok = Qwen2Tokenizer.load(dir.resolve(HfCheckpoint.TOKENIZER))) {
+      PromptEncoder enc = PromptEncoder.chatMl(tok);
+      int[][] labelTokens = labels.stream().map(enc::labelTokens).toArray(int[][]::new);
+      TimedModel timed = new TimedModel(m);
+      CategoryScorer scorer =
+          new CategoryScorer(
+              timed, labels, labelTokens, enc.endTokenId(), ScoringOptions.defaults());
+      prompt = promptOfLength(enc, data.examples(), promptTokens);
+      err.printf(
+          Locale.ROOT,
+          "model %s (backend %s), %d categories, trie of %d nodes, prompt of %d tokens%n",
+          dir,
+          m.backend(),
+          labels.size(),
+          scorer.trieSize(),
+          prompt.length);
+
+      // 1. One question, latency.
+      for (int i = 0; i < warmup; i++) {
+        scorer.classify(prompt);
+      }
+      double[] total = new double[repeats];
+      double[] promptMs = new double[repeats];
+      double[] treeMs = new double[repeats];
+      int calls = 0;
+      int tokens = 0;
+      for (int i = 0; i < repeats; i++) {
+        timed.reset();
+        long t0 = System.nanoTime();
+        scorer.classify(prompt);
+        total[i] = (System.nanoTime() - t0) / 1e6;
+        promptMs[i] = timed.promptNanos / 1e6;
+        treeMs[i] = timed.expandNanos / 1e6;
+        calls = timed.expandCalls;
+        tokens = timed.treeTokens;
+      }
+      qcatP50 = percentile(total, 0.5);
+      rows.add(
+          row(
+              "qcat: classify 1 question over " + labels.size() + " categories",
+              String.format(
+                  Locale.ROOT, "p50 %.1f ms, p95 %.1f ms", qcatP50, percentile(total, 0.95))));
+      rows.add(
+          row(
+              "  prompt forward (" + prompt.length + " tokens, KV kept)",
+              String.format(Locale.ROOT, "p50 %.1f ms", percentile(promptMs, 0.5))));
+      rows.add(
+          row(
+              "  label trie (" + calls + " expand calls, " + tokens + " tree tokens)",
+              String.format(Locale.ROOT, "p50 %.1f ms", percentile(treeMs, 0.5))));
+      rows.add(
+          row(
+              "  scoring bookkeeping (rest)",
+              String.format(
+                  Locale.ROOT, "p50 %.1f ms", percentile(diff(total, promptMs, treeMs), 0.5))));
+
+      // 2. Batch throughput over real questions of the dataset.
+      List<SeedExample> qs =
+          data.examples().subList(0, Math.min(batchSize, data.examples().size()));
+      int[][] batch = qs.stream().map(enc::prompt).toArray(int[][]::new);
+      for (int i = 0; i < warmup; i++) {
+        scorer.classifyBatch(batch);
+      }
+      double[] batchMs = new double[repeats];
+      for (int i = 0; i < repeats; i++) {
+        long t0 = System.nanoTime();
+        scorer.classifyBatch(batch);
+        batchMs[i] = (System.nanoTime() - t0) / 1e6;
+      }
+      double b50 = percentile(batchMs, 0.5);
+      int meanLen =
+          (int) Math.round(Arrays.stream(batch).mapToInt(p -> p.length).average().orElse(0));
+      rows.add(
+          row(
+              "qcat: batch of " + batch.length + " questions (mean " + meanLen + " tokens)",
+              String.format(
+                  Locale.ROOT, "p50 %.1f ms = %.2f questions/s", b50, batch.length / (b50 / 1e3))));
+
+      qcatLogProbs = m.logProbs(new int[][] {prompt})[0];
+    }
+
+    // 3. GEMM rate.
+    double gflops = djlGemmGflops(64, 896, 4864, repeats * 2);
+    rows.add(
+        row(
+            "fp32 GEMM, DJL matMul [64x896]x[896x4864]",
+            String.format(Locale.ROOT, "%.1f GFLOP/s", gflops)));
+    rows.add(
+        row(
+            "  a "
+                + prompt.length
+                + "-token prompt at that rate ("
+                + String.format(Locale.ROOT, "%.1f", flops(prompt.length) / 1e9)
+                + " GFLOP)",
+            String.format(Locale.ROOT, "%.1f ms", flops(prompt.length) / (gflops * 1e9) * 1e3)));
+
+    // 4. llama.cpp on the same weights.
+    if (!noLlama) {
+      llama(dir, prompt, qcatLogProbs, qcatP50, rows, err);
+    }
+
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "qcat bench: %s, %d threads, %d categories from %s%n",
+        dir,
+        threads,
+        labels.size(),
+        labelsFrom);
+    int w = rows.stream().mapToInt(r -> r.indexOf('\t')).max().orElse(40);
+    out.println("-".repeat(w + 40));
+    for (String r : rows) {
+      int tab = r.indexOf('\t');
+      out.printf(Locale.ROOT, "%-" + w + "s  %s%n", r.substring(0, tab), r.substring(tab + 1));
+    }
+    out.println("-".repeat(w + 40));
+    out.flush();
+    return Qcat.OK;
+  }
+
+  private void llama(
+      Path dir,
+      int[] prompt,
+      float[] qcatLogProbs,
+      double qcatP50,
+      List<String> rows,
+      PrintWriter err) {
+    LlamaCppReference ref;
+    try {
+      ref = LlamaCppReference.locate();
+    } catch (RuntimeException e) {
+      rows.add(row("llama.cpp", "not available: " + e.getMessage()));
+      return;
+    }
+    try {
+      Path gguf = work.resolve(dir.getFileName() + "-F32.gguf");
+      Path weights = dir.resolve(HfCheckpoint.SAFETENSORS);
+      if (!Files.isRegularFile(gguf)
+          || (Files.exists(weights)
+              && Files.getLastModifiedTime(gguf).compareTo(Files.getLastModifiedTime(weights))
+                  < 0)) {
+        Files.createDirectories(work);
+        err.println("exporting " + gguf + " (F32) ...");
+        try (HfCheckpoint c = HfCheckpoint.load(dir)) {
+          Qwen2GgufExporter.export(c, GgufType.F32, gguf);
+        }
+      }
+      err.println("running llama.cpp (node-llama-cpp) on " + gguf + " ...");
+      LlamaCppReference.Result r = ref.timeAndScorePrompt(gguf, prompt, repeats, warmup, threads);
+      LlamaCppReference.PromptTiming t = r.timing().orElseThrow();
+      rows.add(
+          row(
+              "llama.cpp (node addon): evaluate the " + prompt.length + "-token prompt",
+              String.format(Locale.ROOT, "p50 %.1f ms, p95 %.1f ms", t.medianMs(), t.p95Ms())));
+      Optional<java.nio.file.Path> nativeBench = ref.nativeBench();
+      double llamaBest = t.medianMs();
+      if (nativeBench.isPresent()) {
+        LlamaCppReference.PromptTiming n =
+            ref.nativePromptTiming(nativeBench.get(), gguf, prompt.length, repeats, threads);
+        rows.add(
+            row(
+                "llama.cpp (native llama-bench): " + prompt.length + "-token prompt",
+                String.format(Locale.ROOT, "p50 %.1f ms, p95 %.1f ms", n.medianMs(), n.p95Ms())));
+        llamaBest = Math.min(llamaBest, n.medianMs());
+      } else {
+        rows.add(
+            row("llama.cpp (native llama-bench)", "not built (tools/llama-ref/build-native.sh)"));
+      }
+      rows.add(
+          row(
+              "qcat classify p50 / fastest llama.cpp prompt p50",
+              String.format(Locale.ROOT, "%.2f (target <= 1)", qcatP50 / llamaBest)));
+      double[] ll = r.logProbs().get(0);
+      int v = Math.min(ll.length, qcatLogProbs.length);
+      double max = 0;
+      for (int i = 0; i < v; i++) {
+        max = Math.max(max, Math.abs(ll[i] - qcatLogProbs[i]));
+      }
+      rows.add(
+          row(
+              "parity: max |delta log p| over " + v + " tokens, last position",
+              String.format(Locale.ROOT, "%.2e (required <= 1e-3)", max)));
+    } catch (Exception e) {
+      rows.add(row("llama.cpp", "failed: " + e.getMessage()));
+    }
+  }
+
+  private Path randomCheckpoint(PrintWriter err) {
+    Path dir = work.resolve("qwen2.5-0.5b-random");
+    if (Files.isRegularFile(dir.resolve(HfCheckpoint.SAFETENSORS))
+        && Files.isRegularFile(dir.resolve(HfCheckpoint.CONFIG))) {
+      return dir;
+    }
+    Path tokenizer =
+        Qwen2Tokenizer.findQwen25TokenizerJson()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the bench needs the real Qwen2.5 tokenizer: run npm ci in tools/llama-ref (or pass --model DIR)"));
+    err.println("generating a random qwen2.5-0.5b checkpoint in " + dir + " (once) ...");
+    RandomCheckpoint.write(
+        dir,
+        RandomCheckpoint.preset("qwen2.5-0.5b"),
+        SafetensorsDtype.BF16,
+        42,
+        RandomCheckpoint.TokenizerKind.QWEN,
+        tokenizer);
+    return dir;
+  }
+
+  /**
+   * A prompt of exactly {@code length} tokens where possible: the dataset's questions joined word
+   * by word until the rendered ChatML prompt reaches the length.
+   */
+  static int[] promptOfLength(PromptEncoder enc, List<SeedExample> examples, int length) {
+    List<String> words = new ArrayList<>();
+    for (SeedExample e : examples) {
+      words.addAll(Arrays.asList(e.input().strip().split("\\s+")));
+      if (words.size() > 4 * length) {
+        break;
+      }
+    }
+    String instruction =
+        examples.isEmpty() ? "Categorize the following user query." : examples.get(0).instruction();
+    int[] best = null;
+    StringBuilder text = new StringBuilder();
+    for (String w : words) {
+      String candidate = text.length() == 0 ? w : text + " " + w;
+      int[] p = enc.prompt(new SeedExample(0, instruction, candidate, Optional.empty()));
+      if (p.length > length) {
+        continue; // this word overshoots; try a shorter next one
+      }
+      text = new StringBuilder(candidate);
+      best = p;
+      if (p.length == length) {
+        break;
+      }
+    }
+    if (best == null) {
+      throw new IllegalStateException(
+          "the prompt template alone is longer than " + length + " tokens");
+    }
+    return best;
+  }
+
+  /** Forward FLOPs of the transformer layers for {@code t} tokens at 0.5B shapes (REFERENCE.md). */
+  private static double flops(int t) {
+    return 0.716e9 * t;
+  }
+
+  static double djlGemmGflops(int m, int k, int n, int reps) {
+    try (NDManager nd = NDManager.newBaseManager()) {
+      NDArray a = nd.randomUniform(-1, 1, new Shape(m, k));
+      NDArray b = nd.randomUniform(-1, 1, new Shape(k, n));
+      for (int i = 0; i < 3; i++) {
+        a.matMul(b).close();
+      }
+      double[] ms = new double[reps];
+      for (int i = 0; i < reps; i++) {
+        long t0 = System.nanoTime();
+        NDArray c = a.matMul(b);
+        c.getFloat(0, 0); // the product is computed eagerly; read one value to be sure
+        ms[i] = (System.nanoTime() - t0) / 1e6;
+        c.close();
+      }
+      return 2.0 * m * k * n / (percentile(ms, 0.5) / 1e3) / 1e9;
+    }
+  }
+
+  private static double[] diff(double[] total, double[] a, double[] b) {
+    double[] out = new double[total.length];
+    for (int i = 0; i < total.length; i++) {
+      out[i] = total[i] - a[i] - b[i];
+    }
+    return out;
+  }
+
+  /** Nearest-rank percentile, as {@link LlamaCppReference} computes it. */
+  static double percentile(double[] xs, double q) {
+    double[] s = xs.clone();
+    Arrays.sort(s);
+    int rank = (int) Math.ceil(q * s.length);
+    return s[Math.max(0, Math.min(s.length - 1, rank - 1))];
+  }
+
+  private static String row(String what, String value) {
+    return what + "\t" + value;
+  }
+}

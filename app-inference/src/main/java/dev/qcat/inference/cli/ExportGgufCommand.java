@@ -1,0 +1,90 @@
+package dev.qcat.inference.cli;
+
+import dev.qcat.inference.io.GgufType;
+import dev.qcat.inference.io.HfCheckpoint;
+import dev.qcat.inference.io.Qwen2GgufExporter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code qcat export-gguf}: a checkpoint as a GGUF file for llama.cpp and Ollama. */
+@Command(
+    name = "export-gguf",
+    mixinStandardHelpOptions = true,
+    description =
+        "Export an HF Qwen2 checkpoint (weights, tokenizer, chat template) as a GGUF file that"
+            + " llama.cpp and Ollama load.")
+final class ExportGgufCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "DIR",
+      description = "HF checkpoint directory.")
+  Path model;
+
+  @Option(
+      names = "--adapter",
+      paramLabel = "DIR",
+      description = "PEFT LoRA adapter to merge first (not supported yet).")
+  Path adapter;
+
+  @Option(
+      names = "--type",
+      required = true,
+      paramLabel = "TYPE",
+      description = "F32, F16, Q8_0 or Q4_0 (this build writes F32 and F16).")
+  String type;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE",
+      description = "The GGUF file to write (replaced if it exists).")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    if (adapter != null) {
+      throw new UsageException(
+          "--adapter is not supported yet (LoRA merging comes with a later issue)");
+    }
+    Cli.requireDirectory("--model", model);
+    String t = type.toUpperCase(Locale.ROOT);
+    GgufType ggufType =
+        Arrays.stream(GgufType.values())
+            .filter(g -> g.name().equals(t))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new UsageException(
+                        t.equals("Q8_0") || t.equals("Q4_0")
+                            ? "--type "
+                                + t
+                                + " is not supported yet (quantized export comes with a later issue)"
+                            : "--type " + type + " is unknown (expected F32, F16, Q8_0 or Q4_0)"));
+    long t0 = System.nanoTime();
+    long bytes;
+    try (HfCheckpoint checkpoint = HfCheckpoint.load(model)) {
+      bytes = Qwen2GgufExporter.export(checkpoint, ggufType, out);
+    }
+    spec.commandLine()
+        .getErr()
+        .printf(
+            Locale.ROOT,
+            "wrote %s (%s, %.1f MB) in %.1f s%n",
+            out,
+            ggufType,
+            bytes / 1e6,
+            (System.nanoTime() - t0) / 1e9);
+    spec.commandLine().getOut().println(out);
+    return Qcat.OK;
+  }
+}
