@@ -25,7 +25,8 @@ fi
 "$QCAT_ROOT/scripts/payara.sh" undeploy
 TINY_MODEL="$QCAT_WORK/models/it-tiny-random"
 if [[ ! -f "$TINY_MODEL/config.json" ]]; then
-  java -cp "$QCAT_WORK/engine-lib/*" "$QCAT_ROOT/scripts/tools/InitRandomModel.java" tiny "$TINY_MODEL" 7 >&2
+  QCAT_JAVA_OPTS=-Xmx1g "$QCAT_ROOT/bin/qcat" init-random --preset tiny --out "$TINY_MODEL" \
+    --seed 7 --tokenizer byte-level >&2
 fi
 log "set-up took $((SECONDS - start_s)) s; running the ITs"
 

@@ -18,8 +18,7 @@ public final class OperatingCurve {
    * One threshold's figures.
    *
    * @param threshold confidence threshold, fraction in [0, 1]
-   * @param reviewShare share of predictions with confidence below the threshold, fraction in [0,
-   *     1]
+   * @param reviewShare share of predictions with confidence below the threshold, fraction in [0, 1]
    * @param autoRouted number of predictions with confidence ≥ the threshold
    * @param autoAccuracy accuracy of those, fraction in [0, 1]; NaN when none
    */
