@@ -13,8 +13,10 @@ public interface TaxonomyService {
    * A category to create.
    *
    * @param parent name of a category listed earlier, or null
+   * @param reviewThreshold this category's own review threshold in [0, 1], or null for the
+   *     taxonomy's
    */
-  record NewCategory(String name, String description, String parent) {}
+  record NewCategory(String name, String description, String parent, Double reviewThreshold) {}
 
   /**
    * Creates a taxonomy (next version if the name exists) with categories.

@@ -36,9 +36,17 @@ public final class Views {
     }
   }
 
-  /** One category; {@code parent} is the parent's name or null. */
+  /**
+   * One category; {@code parent} is the parent's name or null, {@code reviewThreshold} its own
+   * threshold or null (the taxonomy's applies).
+   */
   public record CategoryView(
-      long id, String name, String description, String parent, String status) {
+      long id,
+      String name,
+      String description,
+      String parent,
+      String status,
+      Double reviewThreshold) {
 
     public static CategoryView of(Category c) {
       return new CategoryView(
@@ -46,7 +54,8 @@ public final class Views {
           c.name(),
           c.description().orElse(null),
           c.parent().map(Category::name).orElse(null),
-          c.status().name());
+          c.status().name(),
+          c.reviewThreshold().isPresent() ? c.reviewThreshold().getAsDouble() : null);
     }
   }
 

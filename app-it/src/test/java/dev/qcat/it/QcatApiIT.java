@@ -172,6 +172,25 @@ class QcatApiIT {
   }
 
   @Test
+  void categoryThresholdOverridesTheTaxonomys() {
+    Answer t =
+        admin.post(
+            "/taxonomies",
+            "{\"name\":"
+                + str(Api.unique("strict"))
+                + ",\"auditRate\":0,\"categories\":[{\"name\":\"card\",\"reviewThreshold\":1.0},"
+                + "{\"name\":\"loan\"},{\"name\":\"transfer\"}]}");
+    assertEquals(201, t.status(), t.toString());
+    long mv = registerModel(t.json().getJsonNumber("id").longValue(), "v1");
+    assertEquals(200, admin.post("/model-versions/" + mv + "/activate", "").status());
+    String name = t.json().getString("name");
+    Answer card = classify(admin, name, "my card");
+    assertEquals("REVIEW", card.json().getString("routing"), card.toString());
+    Answer loan = classify(admin, name, "my loan");
+    assertEquals("AUTOMATIC", loan.json().getString("routing"), loan.toString());
+  }
+
+  @Test
   void resolveAddsExampleToFeedbackDataset() {
     JsonObject t = taxonomyWithModel(0);
     long taxonomyId = t.getJsonNumber("id").longValue();

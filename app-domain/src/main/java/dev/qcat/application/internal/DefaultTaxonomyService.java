@@ -53,7 +53,7 @@ public class DefaultTaxonomyService implements TaxonomyService {
                                   + "' of '"
                                   + c.name()
                                   + "' is not listed before it"));
-      t.addCategory(c.name(), c.description(), parent);
+      t.addCategory(c.name(), c.description(), parent).changeReviewThreshold(c.reviewThreshold());
     }
     taxonomies.store(t);
     datasets.store(new Dataset(t, Dataset.FEEDBACK_NAME, DatasetKind.FEEDBACK));

@@ -68,7 +68,10 @@ public class TaxonomyResource {
                 .map(
                     c ->
                         new NewCategory(
-                            required(c.name(), "categories[].name"), c.description(), c.parent()))
+                            required(c.name(), "categories[].name"),
+                            c.description(),
+                            c.parent(),
+                            c.reviewThreshold()))
                 .toList();
     TaxonomyView t =
         taxonomies.create(

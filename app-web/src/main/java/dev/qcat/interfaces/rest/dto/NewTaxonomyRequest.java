@@ -18,6 +18,8 @@ public record NewTaxonomyRequest(
 
   /**
    * @param parent name of a category listed before, or null
+   * @param reviewThreshold this category's own review threshold in [0, 1], or null
    */
-  public record NewCategory(String name, String description, String parent) {}
+  public record NewCategory(
+      String name, String description, String parent, Double reviewThreshold) {}
 }
