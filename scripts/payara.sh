@@ -20,7 +20,8 @@ fetch() {
   mvn -B -q -N -f "$QCAT_ROOT/pom.xml" \
     org.apache.maven.plugins:maven-dependency-plugin:3.8.1:unpack \
     -Dartifact="fish.payara.distributions:payara:$PAYARA_VERSION:zip" \
-    -DoutputDirectory="$QCAT_WORK" >&2
+    -DoutputDirectory="$QCAT_WORK" -DmarkersDirectory="$QCAT_WORK/.unpack-markers" \
+    -Dmdep.overWriteReleases=true >&2
   [[ -x "$ASADMIN" ]] || die "Payara unpack failed: $ASADMIN missing"
 }
 
