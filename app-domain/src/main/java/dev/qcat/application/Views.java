@@ -1,0 +1,147 @@
+package dev.qcat.application;
+
+import dev.qcat.domain.model.category.Category;
+import dev.qcat.domain.model.category.Taxonomy;
+import dev.qcat.domain.model.dataset.Dataset;
+import dev.qcat.domain.model.modelversion.ModelVersion;
+import dev.qcat.domain.model.question.ScoredCategory;
+import dev.qcat.domain.model.review.ReviewTask;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** Read models returned by the application services: plain records, safe outside a transaction. */
+public final class Views {
+
+  private Views() {}
+
+  /** A taxonomy with its categories. */
+  public record TaxonomyView(
+      long id,
+      String name,
+      int version,
+      String instruction,
+      double reviewThreshold,
+      double auditRate,
+      List<CategoryView> categories) {
+
+    public static TaxonomyView of(Taxonomy t) {
+      return new TaxonomyView(
+          t.id(),
+          t.name(),
+          t.version(),
+          t.instruction(),
+          t.reviewThreshold(),
+          t.auditRate(),
+          t.categories().stream().map(CategoryView::of).toList());
+    }
+  }
+
+  /**
+   * One category; {@code parent} is the parent's name or null, {@code reviewThreshold} its own
+   * threshold or null (the taxonomy's applies).
+   */
+  public record CategoryView(
+      long id,
+      String name,
+      String description,
+      String parent,
+      String status,
+      Double reviewThreshold) {
+
+    public static CategoryView of(Category c) {
+      return new CategoryView(
+          c.id(),
+          c.name(),
+          c.description().orElse(null),
+          c.parent().map(Category::name).orElse(null),
+          c.status().name(),
+          c.reviewThreshold().isPresent() ? c.reviewThreshold().getAsDouble() : null);
+    }
+  }
+
+  /**
+   * One stored prediction.
+   *
+   * @param latencyMs wall time of the classification, milliseconds
+   * @param reviewTaskId the review task created for it, or null
+   */
+  public record PredictionView(
+      long id,
+      String question,
+      String category,
+      double confidence,
+      List<ScoredCategory> topK,
+      long modelVersionId,
+      int latencyMs,
+      String routing,
+      Long reviewTaskId,
+      double errorBound) {}
+
+  /** One review task with the prediction it is about. */
+  public record ReviewView(
+      long id,
+      String status,
+      boolean audit,
+      long predictionId,
+      String question,
+      String predictedCategory,
+      double confidence,
+      String reviewer,
+      String chosenCategory,
+      long taxonomyId,
+      long version,
+      OffsetDateTime createdAt) {
+
+    public static ReviewView of(ReviewTask r) {
+      return new ReviewView(
+          r.id(),
+          r.status().name(),
+          r.audit(),
+          r.prediction().id(),
+          r.prediction().question(),
+          r.prediction().category().name(),
+          r.confidence(),
+          r.reviewer().orElse(null),
+          r.chosenCategory().map(Category::name).orElse(null),
+          r.taxonomy().id(),
+          r.version(),
+          r.createdAt());
+    }
+  }
+
+  /** One model version. */
+  public record ModelVersionView(
+      long id,
+      long taxonomyId,
+      String name,
+      String baseModelPath,
+      String adapterPath,
+      String quantization,
+      double temperature,
+      Double threshold,
+      String status,
+      String metrics) {
+
+    public static ModelVersionView of(ModelVersion m) {
+      return new ModelVersionView(
+          m.id(),
+          m.taxonomy().id(),
+          m.name(),
+          m.baseModelPath(),
+          m.adapterPath().orElse(null),
+          m.quantization().name(),
+          m.temperature(),
+          m.threshold().isPresent() ? m.threshold().getAsDouble() : null,
+          m.status().name(),
+          m.metrics().orElse(null));
+    }
+  }
+
+  /** One dataset with its size. */
+  public record DatasetView(long id, long taxonomyId, String name, String kind, long examples) {
+
+    public static DatasetView of(Dataset d, long examples) {
+      return new DatasetView(d.id(), d.taxonomy().id(), d.name(), d.kind().name(), examples);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.qcat.domain.model.category;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * One category of a {@link Taxonomy}: the label the model answers (its exact token sequence is
+ * scored, DESIGN.md §2), an optional description for zero-shot prompts, an optional parent for
+ * hierarchies, and an optional review threshold overriding the taxonomy's.
+ */
+@Entity
+@Table(name = "category")
+public class Category {
+
+  @Id
+  @GeneratedValue(strategy = GenerationType.IDENTITY)
+  private Long id;
+
+  @ManyToOne(fetch = FetchType.LAZY, optional = false)
+  @JoinColumn(name = "taxonomy_id")
+  private Taxonomy taxonomy;
+
+  @Column(nullable = false)
+  private String name;
+
+  private String description;
+
+  @ManyToOne(fetch = FetchType.LAZY)
+  @JoinColumn(name = "parent_id")
+  private Category parent;
+
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false)
+  private CategoryStatus status = CategoryStatus.ACTIVE;
+
+  @Column(name = "review_threshold")
+  private Double reviewThreshold;
+
+  protected Category() {}
+
+  Category(Taxonomy taxonomy, String name, String description, Category parent) {
+    this.taxonomy = taxonomy;
+    this.name = Objects.requireNonNull(name, "Category name is required.");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("Category name must not be blank.");
+    }
+    this.description = description;
+    this.parent = parent;
+  }
+
+  /** Stops offering this category; history keeps pointing at it. */
+  public void retire() {
+    status = CategoryStatus.RETIRED;
+  }
+
+  /** Sets (or clears, with null) this category's own review threshold, fraction in [0, 1]. */
+  public void changeReviewThreshold(Double threshold) {
+    this.reviewThreshold =
+        threshold == null ? null : Taxonomy.fraction(threshold, "category reviewThreshold");
+  }
+
+  public Long id() {
+    return id;
+  }
+
+  public Taxonomy taxonomy() {
+    return taxonomy;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Optional<String> description() {
+    return Optional.ofNullable(description);
+  }
+
+  public Optional<Category> parent() {
+    return Optional.ofNullable(parent);
+  }
+
+  public CategoryStatus status() {
+    return status;
+  }
+
+  public OptionalDouble reviewThreshold() {
+    return reviewThreshold == null ? OptionalDouble.empty() : OptionalDouble.of(reviewThreshold);
+  }
+}

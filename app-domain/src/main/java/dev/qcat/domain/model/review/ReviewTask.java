@@ -1,0 +1,190 @@
+package dev.qcat.domain.model.review;
+
+import dev.qcat.domain.model.category.Category;
+import dev.qcat.domain.model.category.Taxonomy;
+import dev.qcat.domain.model.question.Prediction;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.OneToOne;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.OffsetDateTime;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A prediction waiting for a reviewer's label.
+ *
+ * <p>Life cycle: created OPEN when a prediction is routed to review (low confidence, or drawn for
+ * audit, {@link #audit()}); a reviewer may {@link #claim} it (CLAIMED) so that others leave it
+ * alone; {@link #resolve} with the right category makes it RESOLVED for good. The {@code version}
+ * column is an optimistic lock: of two concurrent resolves exactly one commits, the other fails and
+ * overwrites nothing.
+ */
+@Entity
+@Table(name = "review_task")
+public class ReviewTask {
+
+  @Id
+  @GeneratedValue(strategy = GenerationType.IDENTITY)
+  private Long id;
+
+  @OneToOne(fetch = FetchType.LAZY, optional = false)
+  @JoinColumn(name = "prediction_id")
+  private Prediction prediction;
+
+  @ManyToOne(fetch = FetchType.LAZY, optional = false)
+  @JoinColumn(name = "taxonomy_id")
+  private Taxonomy taxonomy;
+
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false)
+  private ReviewStatus status = ReviewStatus.OPEN;
+
+  @Column(nullable = false)
+  private boolean audit;
+
+  @Column(nullable = false)
+  private double confidence;
+
+  private String reviewer;
+
+  @ManyToOne(fetch = FetchType.LAZY)
+  @JoinColumn(name = "chosen_category_id")
+  private Category chosenCategory;
+
+  @Column(name = "created_at", nullable = false)
+  private OffsetDateTime createdAt = OffsetDateTime.now();
+
+  @Column(name = "claimed_at")
+  private OffsetDateTime claimedAt;
+
+  @Column(name = "resolved_at")
+  private OffsetDateTime resolvedAt;
+
+  @Version private long version;
+
+  protected ReviewTask() {}
+
+  /**
+   * @param audit true when the prediction was confident and drawn for the audit share
+   */
+  public ReviewTask(Prediction prediction, boolean audit) {
+    this.prediction = Objects.requireNonNull(prediction, "Prediction is required.");
+    this.taxonomy = prediction.taxonomy();
+    this.confidence = prediction.confidence();
+    this.audit = audit;
+  }
+
+  /**
+   * Reserves the task for a reviewer. Claiming a task one already holds is a no-op.
+   *
+   * @throws ReviewConflictException if it is resolved or claimed by someone else
+   */
+  public void claim(String reviewer) throws ReviewConflictException {
+    Objects.requireNonNull(reviewer, "Reviewer is required.");
+    if (status == ReviewStatus.RESOLVED) {
+      throw new ReviewConflictException("Review task " + id + " is already resolved.");
+    }
+    if (status == ReviewStatus.CLAIMED && !reviewer.equals(this.reviewer)) {
+      throw new ReviewConflictException(
+          "Review task " + id + " is claimed by " + this.reviewer + ".");
+    }
+    this.status = ReviewStatus.CLAIMED;
+    this.reviewer = reviewer;
+    this.claimedAt = OffsetDateTime.now();
+  }
+
+  /**
+   * Records the reviewer's category. Allowed from OPEN, or from CLAIMED by the same reviewer.
+   *
+   * @param category an active category of the task's taxonomy
+   * @throws ReviewConflictException if already resolved or claimed by someone else
+   * @throws IllegalArgumentException if the category belongs to another taxonomy
+   */
+  public void resolve(Category category, String reviewer) throws ReviewConflictException {
+    Objects.requireNonNull(category, "Category is required.");
+    Objects.requireNonNull(reviewer, "Reviewer is required.");
+    if (status == ReviewStatus.RESOLVED) {
+      throw new ReviewConflictException(
+          "Review task "
+              + id
+              + " is already resolved by "
+              + this.reviewer
+              + " as '"
+              + chosenCategory.name()
+              + "'; nothing was changed.");
+    }
+    if (status == ReviewStatus.CLAIMED && !reviewer.equals(this.reviewer)) {
+      throw new ReviewConflictException(
+          "Review task " + id + " is claimed by " + this.reviewer + ".");
+    }
+    if (!sameTaxonomy(category.taxonomy(), taxonomy)) {
+      throw new IllegalArgumentException(
+          "Category '" + category.name() + "' is not in taxonomy " + taxonomy.name());
+    }
+    this.status = ReviewStatus.RESOLVED;
+    this.reviewer = reviewer;
+    this.chosenCategory = category;
+    this.resolvedAt = OffsetDateTime.now();
+  }
+
+  private static boolean sameTaxonomy(Taxonomy a, Taxonomy b) {
+    return a == b || (a.id() != null && a.id().equals(b.id()));
+  }
+
+  public Long id() {
+    return id;
+  }
+
+  public Prediction prediction() {
+    return prediction;
+  }
+
+  public Taxonomy taxonomy() {
+    return taxonomy;
+  }
+
+  public ReviewStatus status() {
+    return status;
+  }
+
+  public boolean audit() {
+    return audit;
+  }
+
+  /**
+   * @return the prediction's calibrated confidence, fraction in [0, 1]
+   */
+  public double confidence() {
+    return confidence;
+  }
+
+  public Optional<String> reviewer() {
+    return Optional.ofNullable(reviewer);
+  }
+
+  public Optional<Category> chosenCategory() {
+    return Optional.ofNullable(chosenCategory);
+  }
+
+  public OffsetDateTime createdAt() {
+    return createdAt;
+  }
+
+  public Optional<OffsetDateTime> resolvedAt() {
+    return Optional.ofNullable(resolvedAt);
+  }
+
+  public long version() {
+    return version;
+  }
+}

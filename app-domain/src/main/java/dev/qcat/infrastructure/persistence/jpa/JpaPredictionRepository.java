@@ -1,0 +1,25 @@
+package dev.qcat.infrastructure.persistence.jpa;
+
+import dev.qcat.domain.model.question.Prediction;
+import dev.qcat.domain.model.question.PredictionRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.util.Optional;
+
+/** {@link PredictionRepository} on JPA. */
+@ApplicationScoped
+public class JpaPredictionRepository implements PredictionRepository {
+
+  @PersistenceContext private EntityManager em;
+
+  @Override
+  public Optional<Prediction> find(long id) {
+    return Optional.ofNullable(em.find(Prediction.class, id));
+  }
+
+  @Override
+  public void store(Prediction prediction) {
+    em.persist(prediction);
+  }
+}

@@ -1,0 +1,69 @@
+package dev.qcat.domain.model.review;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.qcat.domain.model.category.Category;
+import dev.qcat.domain.model.category.Taxonomy;
+import dev.qcat.domain.model.modelversion.ModelVersion;
+import dev.qcat.domain.model.modelversion.Quantization;
+import dev.qcat.domain.model.question.Prediction;
+import dev.qcat.domain.model.question.Routing;
+import dev.qcat.domain.model.question.ScoredCategory;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ReviewTaskTest {
+
+  private final Taxonomy taxonomy = new Taxonomy("banking", 1);
+  private final Category card = taxonomy.addCategory("card", null, null);
+  private final Category loan = taxonomy.addCategory("loan", null, null);
+
+  private ReviewTask task() {
+    ModelVersion v = new ModelVersion(taxonomy, "v1", "/m", null, Quantization.NONE, 1.0);
+    Prediction p =
+        new Prediction(
+            "where is it",
+            taxonomy,
+            card,
+            0.4,
+            List.of(new ScoredCategory("card", 0.4), new ScoredCategory("loan", 0.6)),
+            v,
+            12,
+            Routing.REVIEW,
+            null);
+    return new ReviewTask(p, false);
+  }
+
+  @Test
+  void resolveRecordsCategoryAndReviewer() throws Exception {
+    ReviewTask t = task();
+    t.claim("ann");
+    t.resolve(loan, "ann");
+    assertEquals(ReviewStatus.RESOLVED, t.status());
+    assertEquals("loan", t.chosenCategory().orElseThrow().name());
+  }
+
+  @Test
+  void secondResolveConflictsAndKeepsTheFirstAnswer() throws Exception {
+    ReviewTask t = task();
+    t.resolve(loan, "ann");
+    assertThrows(ReviewConflictException.class, () -> t.resolve(card, "bob"));
+    assertEquals("loan", t.chosenCategory().orElseThrow().name());
+    assertEquals("ann", t.reviewer().orElseThrow());
+  }
+
+  @Test
+  void taskClaimedBySomeoneElseCannotBeTaken() throws Exception {
+    ReviewTask t = task();
+    t.claim("ann");
+    assertThrows(ReviewConflictException.class, () -> t.claim("bob"));
+    assertThrows(ReviewConflictException.class, () -> t.resolve(card, "bob"));
+  }
+
+  @Test
+  void rejectsCategoryOfAnotherTaxonomy() {
+    Category other = new Taxonomy("hr", 1).addCategory("card", null, null);
+    assertThrows(IllegalArgumentException.class, () -> task().resolve(other, "ann"));
+  }
+}

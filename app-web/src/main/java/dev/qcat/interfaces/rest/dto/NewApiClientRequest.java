@@ -1,0 +1,4 @@
+package dev.qcat.interfaces.rest.dto;
+
+/** Body of {@code POST /api-clients}. */
+public record NewApiClientRequest(String name) {}

@@ -1,0 +1,4 @@
+package dev.qcat.interfaces.rest.dto;
+
+/** Body of {@code POST /taxonomies/{id}/datasets}. */
+public record NewDatasetRequest(String name) {}
