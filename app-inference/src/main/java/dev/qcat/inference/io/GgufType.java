@@ -49,6 +49,40 @@ public enum GgufType {
         dst[i] = HalfFloats.f16ToFloat(src.getShort());
       }
     }
+  },
+
+  /**
+   * GGML Q4_0: blocks of 32 values, a binary16 scale and 16 bytes of 4-bit codes (18 bytes per
+   * block), bit-exact with llama.cpp's {@code quantize_row_q4_0_ref}; see {@link
+   * dev.qcat.inference.quant.Q4_0}. GGML type id 2.
+   */
+  Q4_0(2, dev.qcat.inference.quant.Q4_0.BLOCK_SIZE, dev.qcat.inference.quant.Q4_0.BLOCK_BYTES) {
+    @Override
+    void encode(float[] src, int from, int count, ByteBuffer dst) {
+      dev.qcat.inference.quant.Q4_0.quantize(src, from, count, dst);
+    }
+
+    @Override
+    void decode(ByteBuffer src, float[] dst, int from, int count) {
+      dev.qcat.inference.quant.Q4_0.dequantize(src, dst, from, count);
+    }
+  },
+
+  /**
+   * GGML Q8_0: blocks of 32 values, a binary16 scale and 32 int8 codes (34 bytes per block),
+   * bit-exact with llama.cpp's {@code quantize_row_q8_0_ref}; see {@link
+   * dev.qcat.inference.quant.Q8_0}. GGML type id 8.
+   */
+  Q8_0(8, dev.qcat.inference.quant.Q8_0.BLOCK_SIZE, dev.qcat.inference.quant.Q8_0.BLOCK_BYTES) {
+    @Override
+    void encode(float[] src, int from, int count, ByteBuffer dst) {
+      dev.qcat.inference.quant.Q8_0.quantize(src, from, count, dst);
+    }
+
+    @Override
+    void decode(ByteBuffer src, float[] dst, int from, int count) {
+      dev.qcat.inference.quant.Q8_0.dequantize(src, dst, from, count);
+    }
   };
 
   private final int ggmlId;

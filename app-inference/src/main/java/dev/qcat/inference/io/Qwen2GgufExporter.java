@@ -20,9 +20,9 @@ import java.util.function.Function;
  *
  * <p>Weights are written as they are, HF {@code [out, in]} row-major, with GGUF {@code ne = [in,
  * out]} (the reverse of the PyTorch shape); qwen2 needs no Q/K permutation. 2-D tensors are stored
- * in the requested type, 1-D tensors (norms, biases) always in F32. With {@code
- * tie_word_embeddings} no {@code output.weight} is written and llama.cpp reuses {@code
- * token_embd.weight}.
+ * in the requested type (F32, F16, Q8_0 or Q4_0; the token embedding too, as llama.cpp's own
+ * converter does), 1-D tensors (norms, biases) always in F32. With {@code tie_word_embeddings} no
+ * {@code output.weight} is written and llama.cpp reuses {@code token_embd.weight}.
  *
  * <p>Reference: llama.cpp {@code convert_hf_to_gguf.py} ({@code Qwen2Model}) and {@code
  * gguf-py/gguf/tensor_mapping.py}; ../shared/REFERENCE.md "GGUF for architecture qwen2".
@@ -92,8 +92,9 @@ public final class Qwen2GgufExporter {
    *
    * @param checkpoint the checkpoint (config, tensors, {@code tokenizer.json}; {@code
    *     tokenizer_config.json} next to it supplies the chat template and special tokens)
-   * @param type storage type of the 2-D weights ({@link GgufType#F32} or {@link GgufType#F16}); 1-D
-   *     tensors are always F32
+   * @param type storage type of the 2-D weights, token embedding included ({@link GgufType#F32},
+   *     {@link GgufType#F16}, {@link GgufType#Q8_0} or {@link GgufType#Q4_0}); 1-D tensors are
+   *     always F32
    * @param out destination file; replaced if it exists
    * @return size of the written file, in bytes
    * @throws IllegalArgumentException if the checkpoint holds a tensor qwen2 GGUF has no name for,
@@ -119,8 +120,9 @@ public final class Qwen2GgufExporter {
    *     tied embeddings an extra {@code lm_head.weight} is ignored
    * @param tokenizerJson path of the model's {@code tokenizer.json}; {@code tokenizer_config.json}
    *     next to it supplies the chat template and special tokens when present
-   * @param type storage type of the 2-D weights ({@link GgufType#F32} or {@link GgufType#F16}); 1-D
-   *     tensors are always F32
+   * @param type storage type of the 2-D weights, token embedding included ({@link GgufType#F32},
+   *     {@link GgufType#F16}, {@link GgufType#Q8_0} or {@link GgufType#Q4_0}); 1-D tensors are
+   *     always F32
    * @param out destination file; replaced if it exists
    * @return size of the written file, in bytes
    * @throws IllegalArgumentException if a tensor is missing, unexpected, or has the wrong shape
@@ -159,8 +161,9 @@ public final class Qwen2GgufExporter {
    * @param tensors HF name → float32 tensor, called once per tensor during the write
    * @param tokenizerJson path of the model's {@code tokenizer.json}; {@code tokenizer_config.json}
    *     next to it supplies the chat template and special tokens when present
-   * @param type storage type of the 2-D weights ({@link GgufType#F32} or {@link GgufType#F16}); 1-D
-   *     tensors are always F32
+   * @param type storage type of the 2-D weights, token embedding included ({@link GgufType#F32},
+   *     {@link GgufType#F16}, {@link GgufType#Q8_0} or {@link GgufType#Q4_0}); 1-D tensors are
+   *     always F32
    * @param out destination file; replaced if it exists
    * @return size of the written file, in bytes
    * @throws IllegalArgumentException if a tensor is missing or unexpected, a supplied tensor has
@@ -184,6 +187,7 @@ public final class Qwen2GgufExporter {
     Objects.requireNonNull(out, "out is required.");
     Map<String, CheckpointKeys.Expected> expected = CheckpointKeys.expected(config);
     checkNames(expected, names, config.tieWordEmbeddings());
+    checkBlocks(expected, type);
     GgufTokenizerMetadata tokenizer =
         GgufTokenizerMetadata.fromHuggingFace(
             tokenizerJson, config.vocabSize(), config.bosTokenId(), config.eosTokenId());
@@ -240,12 +244,47 @@ public final class Qwen2GgufExporter {
         + want.because();
   }
 
-  /** {@code general.file_type}: llama.cpp's {@code LLAMA_FTYPE_ALL_F32} 0, {@code MOSTLY_F16} 1. */
+  /**
+   * {@code general.file_type}: llama.cpp's {@code enum llama_ftype} ({@code llama.h}): {@code
+   * ALL_F32} 0, {@code MOSTLY_F16} 1, {@code MOSTLY_Q4_0} 2, {@code MOSTLY_Q8_0} 7.
+   */
   private static int fileType(GgufType type) {
     return switch (type) {
       case F32 -> 0;
       case F16 -> 1;
+      case Q4_0 -> 2;
+      case Q8_0 -> 7;
     };
+  }
+
+  /**
+   * Refuses, before anything is written, a 2-D tensor whose rows do not split into whole blocks of
+   * {@code type} (Q8_0 and Q4_0 need a multiple of 32 values per row; Qwen2.5's widths 896, 4864
+   * and their 1.5B+ siblings all are).
+   */
+  private static void checkBlocks(Map<String, CheckpointKeys.Expected> expected, GgufType type) {
+    if (type.blockSize() == 1) {
+      return;
+    }
+    for (Map.Entry<String, CheckpointKeys.Expected> e : expected.entrySet()) {
+      long[] shape = e.getValue().shape();
+      if (shape.length > 1 && shape[shape.length - 1] % type.blockSize() != 0) {
+        throw new IllegalArgumentException(
+            "cannot export to GGUF "
+                + type
+                + ": "
+                + e.getKey()
+                + " has shape "
+                + Arrays.toString(shape)
+                + ", whose rows of "
+                + shape[shape.length - 1]
+                + " values do not split into "
+                + type
+                + " blocks of "
+                + type.blockSize()
+                + " (use F16 or F32 for this model)");
+      }
+    }
   }
 
   private static void checkNames(

@@ -14,6 +14,8 @@ public class Linear {
 
   private final NDArray weight;
   private final NDArray bias;
+  private final long inFeatures;
+  private final long outFeatures;
 
   /**
    * @param weight shape (out, in), float32
@@ -34,6 +36,33 @@ public class Linear {
               + weight.getShape().get(0)
               + " rows");
     }
+    this.inFeatures = weight.getShape().get(1);
+    this.outFeatures = weight.getShape().get(0);
+  }
+
+  /**
+   * For subclasses that keep no float32 weight (quantized layers, {@code
+   * dev.qcat.inference.quant.QuantizedLinear}); they override {@link #forward}, and {@link
+   * #weight()} returns null.
+   *
+   * @param inFeatures input width, ≥ 1
+   * @param outFeatures output width, ≥ 1
+   * @param bias shape (outFeatures), float32, or null for no bias
+   * @throws IllegalArgumentException if a width is below 1 or the bias length differs
+   */
+  protected Linear(long inFeatures, long outFeatures, NDArray bias) {
+    if (inFeatures < 1 || outFeatures < 1) {
+      throw new IllegalArgumentException(
+          "expected widths >= 1 but got in=" + inFeatures + ", out=" + outFeatures);
+    }
+    if (bias != null && bias.getShape().size() != outFeatures) {
+      throw new IllegalArgumentException(
+          "bias has shape " + bias.getShape() + " but the layer has " + outFeatures + " outputs");
+    }
+    this.weight = null;
+    this.bias = bias;
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
   }
 
   /**
@@ -50,7 +79,8 @@ public class Linear {
   }
 
   /**
-   * @return the weight, shape (out, in), float32. Never null.
+   * @return the weight, shape (out, in), float32; null only for layers built with the protected
+   *     width constructor (quantized layers keep no float32 weight)
    */
   public NDArray weight() {
     return weight;
@@ -67,13 +97,13 @@ public class Linear {
    * @return input width
    */
   public long inFeatures() {
-    return weight.getShape().get(1);
+    return inFeatures;
   }
 
   /**
    * @return output width
    */
   public long outFeatures() {
-    return weight.getShape().get(0);
+    return outFeatures;
   }
 }

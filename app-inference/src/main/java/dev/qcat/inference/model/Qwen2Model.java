@@ -94,6 +94,7 @@ public final class Qwen2Model implements TreeLanguageModel, AutoCloseable {
   private final Linear lmHead;
   private final RotaryEmbedding rotaryEmb;
   private final Backend backend;
+  private final TokenEmbedding tokenEmbedding; // null: embedTokens looked up by libtorch
 
   private Qwen2Model(
       Qwen2Config config,
@@ -102,8 +103,10 @@ public final class Qwen2Model implements TreeLanguageModel, AutoCloseable {
       List<Qwen2DecoderLayer> layers,
       RMSNorm norm,
       Linear lmHead,
-      Backend backend) {
+      Backend backend,
+      TokenEmbedding tokenEmbedding) {
     this.backend = backend;
+    this.tokenEmbedding = tokenEmbedding;
     this.config = config;
     this.manager = manager;
     this.embedTokens = embedTokens;
@@ -215,13 +218,65 @@ public final class Qwen2Model implements TreeLanguageModel, AutoCloseable {
       Function<String, FloatTensor> tensors,
       Backend backend,
       ProjectionFactory projections) {
+    return fromTensors(config, tensors, backend, projections, null);
+  }
+
+  /**
+   * The token embedding in a form other than a float32 NDArray (e.g. quantized, {@code
+   * dev.qcat.inference.quant.QuantizedEmbedding}): the lookup of token rows and the LM head.
+   */
+  public interface TokenEmbedding {
+    /**
+     * @param ids token ids, shape (B, T), int64, each in [0, V)
+     * @return the embedding rows, shape (B, T, hiddenSize), float32, attached to {@code ids}'
+     *     manager. Never null.
+     */
+    NDArray lookup(NDArray ids);
+
+    /**
+     * @return the LM head, (hiddenSize) → (V); over the same matrix when embeddings are tied. Never
+     *     null.
+     */
+    Linear lmHead();
+  }
+
+  /** Builds the {@link TokenEmbedding} of a model from the checkpoint's float32 tensors. */
+  @FunctionalInterface
+  public interface EmbeddingFactory {
+    /**
+     * @param embedTokens {@code model.embed_tokens.weight}, shape (V, hiddenSize), float32
+     * @param lmHead {@code lm_head.weight}, shape (V, hiddenSize), float32, or null when tied
+     * @return the embedding and LM head to serve with. Never null.
+     */
+    TokenEmbedding create(FloatTensor embedTokens, FloatTensor lmHead);
+  }
+
+  /**
+   * Builds a model whose token embedding and LM head come from {@code embeddings} (no float32
+   * embedding NDArray is created; {@link #embedTokens()} then throws) and whose projections come
+   * from {@code projections}: the hook for quantized serving.
+   *
+   * @param config the configuration
+   * @param tensors gives each tensor by name, float32; called once per tensor
+   * @param backend GEMM of the plain linear layers (the {@code base} given to {@code projections})
+   * @param projections chooses the layer for each projection
+   * @param embeddings builds the embedding and LM head, or null for the float32 NDArray ones
+   * @return the model; the caller closes it. Never null.
+   * @throws IllegalArgumentException if a tensor's shape differs from what {@code config} expects
+   */
+  public static Qwen2Model fromTensors(
+      Qwen2Config config,
+      Function<String, FloatTensor> tensors,
+      Backend backend,
+      ProjectionFactory projections,
+      EmbeddingFactory embeddings) {
     Objects.requireNonNull(config, "config is required.");
     Objects.requireNonNull(backend, "backend is required.");
     Objects.requireNonNull(projections, "projections are required.");
     NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
     try {
       var expected = CheckpointKeys.expected(config);
-      Function<String, NDArray> load =
+      Function<String, FloatTensor> checked =
           name -> {
             FloatTensor t = tensors.apply(name);
             long[] want = expected.get(name).shape();
@@ -235,9 +290,20 @@ public final class Qwen2Model implements TreeLanguageModel, AutoCloseable {
                       + " expects "
                       + Arrays.toString(want));
             }
+            return t;
+          };
+      Function<String, NDArray> load =
+          name -> {
+            FloatTensor t = checked.apply(name);
             return manager.create(t.data(), new Shape(t.shape()));
           };
-      NDArray embed = load.apply(CheckpointKeys.EMBED_TOKENS);
+      TokenEmbedding tokenEmbedding =
+          embeddings == null
+              ? null
+              : embeddings.create(
+                  checked.apply(CheckpointKeys.EMBED_TOKENS),
+                  config.tieWordEmbeddings() ? null : checked.apply(CheckpointKeys.LM_HEAD));
+      NDArray embed = embeddings == null ? load.apply(CheckpointKeys.EMBED_TOKENS) : null;
       List<Qwen2DecoderLayer> layers = new ArrayList<>();
       for (int i = 0; i < config.numHiddenLayers(); i++) {
         final int li = i;
@@ -284,9 +350,12 @@ public final class Qwen2Model implements TreeLanguageModel, AutoCloseable {
       }
       RMSNorm norm = new RMSNorm(load.apply(CheckpointKeys.NORM), config.rmsNormEps());
       Linear head =
-          backend.linear(
-              config.tieWordEmbeddings() ? embed : load.apply(CheckpointKeys.LM_HEAD), null);
-      return new Qwen2Model(config, manager, embed, List.copyOf(layers), norm, head, backend);
+          tokenEmbedding != null
+              ? tokenEmbedding.lmHead()
+              : backend.linear(
+                  config.tieWordEmbeddings() ? embed : load.apply(CheckpointKeys.LM_HEAD), null);
+      return new Qwen2Model(
+          config, manager, embed, List.copyOf(layers), norm, head, backend, tokenEmbedding);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -471,8 +540,15 @@ public final class Qwen2Model implements TreeLanguageModel, AutoCloseable {
 
   /**
    * @return the token embedding, shape (V, hiddenSize), float32. Never null.
+   * @throws IllegalStateException if the model was built with an {@link EmbeddingFactory} (e.g. a
+   *     quantized embedding), which keeps no float32 embedding
    */
   public NDArray embedTokens() {
+    if (embedTokens == null) {
+      throw new IllegalStateException(
+          "this model's token embedding is not a float32 NDArray (built with an"
+              + " EmbeddingFactory, e.g. quantized)");
+    }
     return embedTokens;
   }
 
@@ -559,10 +635,12 @@ public final class Qwen2Model implements TreeLanguageModel, AutoCloseable {
     int s = cache.length() + t;
     NDArray idArray = call.create(ids, new Shape(b, t)).toType(DataType.INT64, false);
     NDArray x =
-        idArray
-            .getNDArrayInternal()
-            .embedding(idArray, embedTokens, SparseFormat.DENSE)
-            .singletonOrThrow();
+        tokenEmbedding != null
+            ? tokenEmbedding.lookup(idArray)
+            : idArray
+                .getNDArrayInternal()
+                .embedding(idArray, embedTokens, SparseFormat.DENSE)
+                .singletonOrThrow();
     NDArray[] cs = rotaryEmb.cosSin(call, pos, b, t);
     NDArray maskArray = call.create(mask, new Shape(b, 1, t, s));
     for (int i = 0; i < layers.size(); i++) {

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,9 +82,8 @@ class LoraTrainerTest {
     }
   }
 
-  /** Four short runs; about a minute on an idle 2-core machine, so tagged slow (CI runs it). */
+  /** Four short runs (about 5 s on an idle 2-core machine). */
   @Test
-  @Tag("slow")
   void sameSeedGivesTheSameAdapterAndResumeIsExact(@TempDir Path dir) {
     LoraConfig lora = LoraConfig.of(4, 8).withDropout(0.1);
     TrainingConfig cfg = config().withEpochs(2);

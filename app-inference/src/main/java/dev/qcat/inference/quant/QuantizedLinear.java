@@ -1,0 +1,143 @@
+package dev.qcat.inference.quant;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.qcat.inference.model.Linear;
+import dev.qcat.inference.model.OpenBlasLinear;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Objects;
+import org.bytedeco.openblas.global.openblas_nolapack;
+
+/**
+ * A linear layer y = x·Wᵀ + b served from a weight held only in a GGML block format ({@link
+ * QuantizedMatrix}): no float32 copy of W stays resident. Each call decodes W a panel of {@code
+ * panelRows} output rows at a time into a reused float32 scratch (per thread, ≈ {@value
+ * #SCRATCH_FLOATS} floats) and multiplies it with OpenBLAS {@code cblas_sgemm} into the matching
+ * columns of y, so the arithmetic is float32 on the dequantized weights (weight-only quantization;
+ * activations are not quantized, unlike llama.cpp's Q8_0 kernels).
+ *
+ * <p>Inference only: the result carries no autograd history. Subclasses {@link Int8Linear} and
+ * {@link Q4Linear} fix the format. Requires the OpenBLAS native library ({@link
+ * OpenBlasLinear#isAvailable()}, packaged for linux-x86_64).
+ */
+public abstract class QuantizedLinear extends Linear {
+
+  /** Target size of the per-thread dequantization scratch, in floats (256 KiB, about L2/4). */
+  static final int SCRATCH_FLOATS = 1 << 16;
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private final QuantizedMatrix weight;
+  private final float[] biasValues;
+  private final int in;
+  private final int out;
+  private final int panelRows;
+
+  /**
+   * @param weight quantized weight, shape (out, in)
+   * @param bias shape (out), float32, or null; kept as is
+   * @throws IllegalStateException if OpenBLAS does not load on this platform
+   */
+  QuantizedLinear(QuantizedMatrix weight, NDArray bias) {
+    super(weight.cols(), weight.rows(), bias);
+    if (!OpenBlasLinear.isAvailable()) {
+      throw new IllegalStateException(
+          "quantized layers need the OpenBLAS native library, which does not load here");
+    }
+    this.weight = weight;
+    this.in = weight.cols();
+    this.out = weight.rows();
+    this.biasValues = bias == null ? null : bias.toFloatArray();
+    this.panelRows = Math.max(1, Math.min(out, SCRATCH_FLOATS / in));
+  }
+
+  /**
+   * @return the quantized weight, shape (out, in). Never null.
+   */
+  public QuantizedMatrix quantizedWeight() {
+    return weight;
+  }
+
+  /**
+   * @param x input, shape (..., in), float32, on the CPU
+   * @return shape (..., out), float32, attached to {@code x}'s manager; no autograd history
+   * @throws IllegalArgumentException if the last dimension of {@code x} is not {@code in} or
+   *     {@code x} is not float32
+   */
+  @Override
+  public NDArray forward(NDArray x) {
+    Shape s = x.getShape();
+    if (s.getLastDimension() != in) {
+      throw new IllegalArgumentException("expected input width " + in + " but got shape " + s);
+    }
+    if (x.getDataType() != DataType.FLOAT32) {
+      throw new IllegalArgumentException("expected float32 input but got " + x.getDataType());
+    }
+    int rows = Math.toIntExact(s.size() / in);
+    long[] dims = s.getShape().clone();
+    dims[dims.length - 1] = out;
+    NDArray y = x.getManager().create(new Shape(dims), DataType.FLOAT32);
+    FloatBuffer xb = x.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    FloatBuffer yb = y.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    Scratch scratch = SCRATCH.get().ensure(panelRows * in);
+    for (int o0 = 0; o0 < out; o0 += panelRows) {
+      int n = Math.min(panelRows, out - o0);
+      weight.dequantizeRows(o0, n, scratch.heap);
+      scratch.direct.put(0, scratch.heap, 0, n * in);
+      FloatBuffer yPanel = yb.duplicate().position(o0).slice(); // y[:, o0:o0+n], stride out
+      // row-major: y[:, o0:o0+n] (rows, n) = x (rows, in) · Wpanel (n, in)ᵀ
+      openblas_nolapack.cblas_sgemm(
+          openblas_nolapack.CblasRowMajor,
+          openblas_nolapack.CblasNoTrans,
+          openblas_nolapack.CblasTrans,
+          rows,
+          n,
+          in,
+          1f,
+          xb,
+          in,
+          scratch.direct,
+          in,
+          0f,
+          yPanel,
+          out);
+    }
+    if (biasValues != null) {
+      float[] row = new float[out];
+      for (int r = 0; r < rows; r++) {
+        yb.get(r * out, row);
+        for (int o = 0; o < out; o++) {
+          row[o] += biasValues[o];
+        }
+        yb.put(r * out, row);
+      }
+    }
+    return y;
+  }
+
+  /** A thread's dequantization buffers: heap for the decode loop, direct for OpenBLAS. */
+  private static final class Scratch {
+    float[] heap = new float[0];
+    FloatBuffer direct = FloatBuffer.allocate(0);
+
+    Scratch ensure(int floats) {
+      if (heap.length < floats) {
+        heap = new float[floats];
+        direct =
+            ByteBuffer.allocateDirect(floats * Float.BYTES)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
+      }
+      return this;
+    }
+  }
+
+  static QuantizedMatrix quantizeBase(String name, Linear base, QuantType type) {
+    Objects.requireNonNull(base, "base layer is required.");
+    NDArray w = Objects.requireNonNull(base.weight(), name + " has no float32 weight to quantize");
+    return QuantizedMatrix.quantize(name, w.getShape().getShape(), w.toFloatArray(), type);
+  }
+}
