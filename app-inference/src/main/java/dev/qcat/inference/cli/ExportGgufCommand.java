@@ -2,6 +2,7 @@ package dev.qcat.inference.cli;
 
 import dev.qcat.inference.io.GgufType;
 import dev.qcat.inference.io.HfCheckpoint;
+import dev.qcat.inference.io.OllamaModelfile;
 import dev.qcat.inference.io.Qwen2GgufExporter;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -12,7 +13,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code qcat export-gguf}: a checkpoint as a GGUF file for llama.cpp and Ollama. */
+/**
+ * {@code qcat export-gguf}: a checkpoint as a GGUF file (F32, F16, Q8_0 or Q4_0) for llama.cpp and
+ * Ollama, with an Ollama {@code <stem>.Modelfile} written beside it.
+ */
 @Command(
     name = "export-gguf",
     mixinStandardHelpOptions = true,
@@ -40,7 +44,8 @@ final class ExportGgufCommand implements Callable<Integer> {
       names = "--type",
       required = true,
       paramLabel = "TYPE",
-      description = "F32, F16, Q8_0 or Q4_0 (this build writes F32 and F16).")
+      description =
+          "F32, F16, Q8_0 or Q4_0 (GGML blocks of 32; the token embedding is quantized too).")
   String type;
 
   @Option(
@@ -65,25 +70,24 @@ final class ExportGgufCommand implements Callable<Integer> {
             .orElseThrow(
                 () ->
                     new UsageException(
-                        t.equals("Q8_0") || t.equals("Q4_0")
-                            ? "--type "
-                                + t
-                                + " is not supported yet (quantized export comes with a later issue)"
-                            : "--type " + type + " is unknown (expected F32, F16, Q8_0 or Q4_0)"));
+                        "--type " + type + " is unknown (expected F32, F16, Q8_0 or Q4_0)"));
     long t0 = System.nanoTime();
     long bytes;
     try (HfCheckpoint checkpoint = HfCheckpoint.load(model)) {
       bytes = Qwen2GgufExporter.export(checkpoint, ggufType, out);
     }
+    Path modelfile = OllamaModelfile.writeBeside(out);
     spec.commandLine()
         .getErr()
         .printf(
             Locale.ROOT,
-            "wrote %s (%s, %.1f MB) in %.1f s%n",
+            "wrote %s (%s, %.1f MB) in %.1f s, and %s (ollama create <name> -f %s)%n",
             out,
             ggufType,
             bytes / 1e6,
-            (System.nanoTime() - t0) / 1e9);
+            (System.nanoTime() - t0) / 1e9,
+            modelfile.getFileName(),
+            modelfile);
     spec.commandLine().getOut().println(out);
     return Qcat.OK;
   }

@@ -64,8 +64,8 @@ public abstract class QuantizedLinear extends Linear {
   /**
    * @param x input, shape (..., in), float32, on the CPU
    * @return shape (..., out), float32, attached to {@code x}'s manager; no autograd history
-   * @throws IllegalArgumentException if the last dimension of {@code x} is not {@code in} or
-   *     {@code x} is not float32
+   * @throws IllegalArgumentException if the last dimension of {@code x} is not {@code in} or {@code
+   *     x} is not float32
    */
   @Override
   public NDArray forward(NDArray x) {

@@ -8,8 +8,8 @@ import java.util.Objects;
  * A row-major float32 matrix of shape (rows, cols) held only in a GGML block format: codes in one
  * {@code byte[]} (Q8_0: one signed byte per value; Q4_0: two values per byte, packed as in GGUF)
  * and one scale per block of 32 values of a row, kept as the float32 value of the block's binary16
- * scale (so decoding equals llama.cpp's {@code dequantize_row_q8_0 / _q4_0} exactly). Resident size:
- * Q8_0 1.125 bytes per value, Q4_0 0.625 bytes per value, on the Java heap.
+ * scale (so decoding equals llama.cpp's {@code dequantize_row_q8_0 / _q4_0} exactly). Resident
+ * size: Q8_0 1.125 bytes per value, Q4_0 0.625 bytes per value, on the Java heap.
  *
  * <p>Immutable after {@link #quantize}; {@link #dequantizeRows} may be called from any thread.
  */

@@ -250,7 +250,7 @@ class QcatTest {
                 "--model",
                 model.toString(),
                 "--type",
-                "Q4_0",
+                "Q5_K",
                 "--out",
                 dir.resolve("x.gguf").toString())
             .code());
@@ -311,6 +311,13 @@ class QcatTest {
         qcat("export-gguf", "--model", out.toString(), "--type", "F32", "--out", gguf.toString());
     assertEquals(0, e.code(), e.err());
     assertTrue(Files.size(gguf) > 0);
+    Path q8 = dir.resolve("tiny-q8_0.gguf");
+    Run eq =
+        qcat("export-gguf", "--model", out.toString(), "--type", "q8_0", "--out", q8.toString());
+    assertEquals(0, eq.code(), eq.err());
+    assertTrue(Files.size(q8) < Files.size(gguf) / 3, "Q8_0 is about 8.5/32 of F32");
+    assertTrue(
+        Files.readString(dir.resolve("tiny-q8_0.Modelfile")).startsWith("FROM ./tiny-q8_0.gguf"));
     assertEquals(2, qcat("init-random", "--preset", "huge", "--out", out.toString()).code());
   }
 

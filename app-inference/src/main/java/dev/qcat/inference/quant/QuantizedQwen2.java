@@ -1,0 +1,75 @@
+package dev.qcat.inference.quant;
+
+import dev.qcat.inference.io.CheckpointKeys;
+import dev.qcat.inference.io.FloatTensor;
+import dev.qcat.inference.io.HfCheckpoint;
+import dev.qcat.inference.model.Linear;
+import dev.qcat.inference.model.Qwen2Config;
+import dev.qcat.inference.model.Qwen2Model;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Builds a {@link Qwen2Model} served from quantized weights: every linear projection becomes an
+ * {@link Int8Linear} (Q8_0) or {@link Q4Linear} (Q4_0), and the token embedding (and the tied LM
+ * head) a {@link QuantizedEmbedding}; norms and biases stay float32. LoRA adapters must be merged
+ * into the weights first (DESIGN.md §3).
+ *
+ * <p>Memory: each projection's float32 weight exists only while it is quantized (one at a time; its
+ * native memory is freed right after), so the resident model is about 1.125 (Q8_0) or 0.625 (Q4_0)
+ * bytes per weight on the Java heap plus the float32 norms and biases. Measure it as the process's
+ * RSS ({@code VmRSS} in {@code /proc/self/status}) after a full GC, against the same figure for the
+ * float32 model.
+ */
+public final class QuantizedQwen2 {
+
+  private QuantizedQwen2() {}
+
+  /**
+   * Loads an HF checkpoint directory and quantizes it while loading.
+   *
+   * @param dir the checkpoint directory
+   * @param type block format of the projections and the embedding
+   * @return the model; the caller closes it. Never null.
+   * @throws IllegalArgumentException if a file is inconsistent, or a weight's rows do not split
+   *     into blocks of 32 (the message names the tensor and its shape)
+   */
+  public static Qwen2Model load(Path dir, QuantType type) {
+    try (HfCheckpoint ckpt = HfCheckpoint.load(dir)) {
+      return fromTensors(ckpt.config(), ckpt::tensor, type);
+    }
+  }
+
+  /**
+   * Builds a quantized model from float32 tensors named as in an HF checkpoint.
+   *
+   * @param config the configuration
+   * @param tensors gives each tensor by name, float32; called once per tensor
+   * @param type block format of the projections and the embedding
+   * @return the model; the caller closes it. Never null.
+   * @throws IllegalArgumentException if a tensor has the wrong shape, or a weight's rows do not
+   *     split into blocks of 32 (the message names the tensor and its shape)
+   */
+  public static Qwen2Model fromTensors(
+      Qwen2Config config, Function<String, FloatTensor> tensors, QuantType type) {
+    Objects.requireNonNull(type, "type is required.");
+    return Qwen2Model.fromTensors(
+        config,
+        tensors,
+        Qwen2Model.Backend.TORCH,
+        (layer, module, base) -> quantize(layer, module, base, type),
+        QuantizedEmbedding.factory(type));
+  }
+
+  private static Linear quantize(int layer, String module, Linear base, QuantType type) {
+    boolean mlp =
+        module.equals("gate_proj") || module.equals("up_proj") || module.equals("down_proj");
+    String name =
+        CheckpointKeys.layer(
+            "model.layers.%d." + (mlp ? "mlp." : "self_attn.") + module + ".weight", layer);
+    Linear q = type == QuantType.Q8_0 ? Int8Linear.of(name, base) : Q4Linear.of(name, base);
+    base.weight().close(); // frees the float32 copy now; the bias stays with the model
+    return q;
+  }
+}
