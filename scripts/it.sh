@@ -15,6 +15,18 @@ export QCAT_PG_DATA="$QCAT_WORK/pgdata-it"
 
 start_s=$SECONDS
 cd "$QCAT_ROOT"
+# The portal's browser tests (PortalIT) drive Debian's headless Chromium through ChromeDriver
+# (PLATFORM.md caveat 6). CI is a fresh machine running as root: install them when missing.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  log "installing chromium and chromium-driver (apt-get)"
+  if [[ $(id -u) == 0 ]]; then
+    apt-get update -qq >&2 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >&2
+  else
+    sudo apt-get update -qq >&2 || true
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >&2
+  fi
+fi
 if [[ -z "${QCAT_IT_SKIP_BUILD:-}" ]]; then
   log "building (mvn install -DskipTests)"
   mvn -B -q install -DskipTests
@@ -44,9 +56,12 @@ mvn -B -Pit verify -pl app-it \
   -Dqcat.it.baseUrl="http://127.0.0.1:$QCAT_HTTP_PORT/qcat/api/v1" \
   -Dqcat.it.adminPassword="$QCAT_ADMIN_PASSWORD" \
   -Dqcat.it.reviewerPassword="$QCAT_REVIEWER_PASSWORD" \
-  -Dqcat.it.tinyModelDir="$TINY_MODEL"
+  -Dqcat.it.tinyModelDir="$TINY_MODEL" \
+  -Dqcat.it.chromium="$(command -v chromium)" \
+  -Dqcat.it.chromedriver="$(command -v chromedriver)"
 rc=$?
 set -e
 log "ITs finished with exit status $rc after $((SECONDS - start_s)) s in total"
+log "browser screenshots: $QCAT_ROOT/app-it/target/screenshots"
 [[ $rc == 0 ]] || log "server log: $("$QCAT_ROOT/scripts/payara.sh" log)"
 exit $rc

@@ -29,4 +29,10 @@ public interface CategorizationService {
    * @throws NotFoundException if there is none with that id
    */
   PredictionView find(long predictionId) throws NotFoundException;
+
+  /**
+   * @param since the earliest creation time counted
+   * @return how many predictions were stored since then, over all taxonomies
+   */
+  long countPredictionsSince(java.time.OffsetDateTime since);
 }

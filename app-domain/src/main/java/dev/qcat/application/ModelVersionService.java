@@ -29,6 +29,11 @@ public interface ModelVersionService {
 
   ModelVersionView find(long id) throws NotFoundException;
 
+  /**
+   * @return the ACTIVE version of every taxonomy that has one. Never null.
+   */
+  List<ModelVersionView> active();
+
   List<ModelVersionView> list(long taxonomyId) throws NotFoundException;
 
   /**

@@ -75,4 +75,9 @@ public class DefaultCategorizationService implements CategorizationService {
         .findLatestByName(name)
         .orElseThrow(() -> new NotFoundException("Taxonomy", "'" + name + "'"));
   }
+
+  @Override
+  public long countPredictionsSince(java.time.OffsetDateTime since) {
+    return predictions.countSince(since);
+  }
 }

@@ -103,4 +103,9 @@ public class DefaultModelVersionService implements ModelVersionService {
     }
     return new Readiness(true, active.size(), served, "ok");
   }
+
+  @Override
+  public List<ModelVersionView> active() {
+    return modelVersions.findAllActive().stream().map(ModelVersionView::of).toList();
+  }
 }

@@ -11,13 +11,27 @@ import jakarta.security.enterprise.identitystore.CredentialValidationResult;
 import jakarta.security.enterprise.identitystore.IdentityStoreHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Set;
 
 /**
- * Authenticates each request from {@code X-API-Key} (API clients) or {@code Authorization: Basic}
- * (users). Wrong credentials answer 401 at once; no credentials pass through unauthenticated and
- * {@code @RolesAllowed} answers 401 where a role is needed (public endpoints stay public).
+ * The application's one Jakarta Security mechanism (EE 10 allows one per application), with two
+ * ways in:
+ *
+ * <ul>
+ *   <li>{@code /api/*}: each request from {@code X-API-Key} (API clients) or {@code Authorization:
+ *       Basic} (users). Wrong credentials answer 401 at once; no credentials pass through
+ *       unauthenticated and {@code @RolesAllowed} answers 401 where a role is needed (public
+ *       endpoints stay public). No session is created.
+ *   <li>the portal (everything else): form sign-in. {@link dev.qcat.interfaces.web.LoginBean} calls
+ *       {@code SecurityContext.authenticate} with a {@link UsernamePasswordCredential}; a valid one
+ *       is kept in the HTTP session, and later requests are logged in from there. A protected page
+ *       without a session redirects to {@code /login.xhtml}; a page the caller's roles do not allow
+ *       answers 403 (web.xml).
+ * </ul>
  */
 @ApplicationScoped
 public class ApiKeyOrBasicAuthenticationMechanism implements HttpAuthenticationMechanism {
@@ -26,8 +40,53 @@ public class ApiKeyOrBasicAuthenticationMechanism implements HttpAuthenticationM
 
   @Inject private IdentityStoreHandler identityStores;
 
+  /** Session attribute holding the signed-in portal caller. */
+  static final String SESSION_CALLER = "dev.qcat.portal.caller";
+
+  static final String LOGIN_PAGE = "/login.xhtml";
+
+  /** A signed-in portal caller: name and roles (the groups the identity store returned). */
+  record PortalCaller(String name, Set<String> groups) implements Serializable {}
+
   @Override
   public AuthenticationStatus validateRequest(
+      HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    if (path.startsWith("/api/")) {
+      return validateApiRequest(request, response, context);
+    }
+    return validatePortalRequest(request, context);
+  }
+
+  private AuthenticationStatus validatePortalRequest(
+      HttpServletRequest request, HttpMessageContext context) {
+    if (context.isAuthenticationRequest() && context.getAuthParameters().getCredential() != null) {
+      CredentialValidationResult result =
+          identityStores.validate(context.getAuthParameters().getCredential());
+      if (result.getStatus() != CredentialValidationResult.Status.VALID) {
+        return context.responseUnauthorized();
+      }
+      if (request.getSession(false) != null) {
+        request.changeSessionId(); // session fixation: a fresh id once signed in
+      }
+      HttpSession session = request.getSession(true);
+      session.setAttribute(
+          SESSION_CALLER,
+          new PortalCaller(
+              result.getCallerPrincipal().getName(), Set.copyOf(result.getCallerGroups())));
+      return context.notifyContainerAboutLogin(result);
+    }
+    HttpSession session = request.getSession(false);
+    if (session != null && session.getAttribute(SESSION_CALLER) instanceof PortalCaller c) {
+      return context.notifyContainerAboutLogin(c.name(), c.groups());
+    }
+    if (context.isProtected()) {
+      return context.redirect(request.getContextPath() + LOGIN_PAGE);
+    }
+    return context.doNothing();
+  }
+
+  private AuthenticationStatus validateApiRequest(
       HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
     Credential credential = credential(request);
     if (credential == null) {

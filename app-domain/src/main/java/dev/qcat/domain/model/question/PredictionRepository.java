@@ -8,4 +8,10 @@ public interface PredictionRepository {
   Optional<Prediction> find(long id);
 
   void store(Prediction prediction);
+
+  /**
+   * @param since the earliest creation time counted
+   * @return how many predictions were stored at or after {@code since}
+   */
+  long countSince(java.time.OffsetDateTime since);
 }

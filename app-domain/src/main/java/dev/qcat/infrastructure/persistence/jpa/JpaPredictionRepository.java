@@ -22,4 +22,12 @@ public class JpaPredictionRepository implements PredictionRepository {
   public void store(Prediction prediction) {
     em.persist(prediction);
   }
+
+  @Override
+  public long countSince(java.time.OffsetDateTime since) {
+    return em.createQuery(
+            "select count(p) from Prediction p where p.createdAt >= :since", Long.class)
+        .setParameter("since", since)
+        .getSingleResult();
+  }
 }

@@ -1,0 +1,229 @@
+package dev.qcat.it;
+
+import static dev.qcat.it.Api.str;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qcat.it.Api.Answer;
+import jakarta.json.JsonObject;
+import java.io.File;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+
+/**
+ * The PrimeFaces portal in a real browser (headless Chromium through Selenium) against the EAR on a
+ * real Payara and PostgreSQL. Review tasks are made through the REST API with the test-only {@link
+ * KeywordModelRuntime}: a question naming no category is uniform over card/loan/transfer and goes
+ * to review. Each test saves a screenshot under {@code target/screenshots}.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class PortalIT {
+
+  private static final String ADMIN_PASSWORD =
+      System.getProperty("qcat.it.adminPassword", "admin-change-me");
+  private static final String REVIEWER_PASSWORD =
+      System.getProperty("qcat.it.reviewerPassword", "reviewer-change-me");
+
+  @Deployment(testable = false)
+  static EnterpriseArchive deployment() {
+    File ear = new File(System.getProperty("qcat.it.ear", "../app-ear/target/qcat.ear"));
+    EnterpriseArchive archive = ShrinkWrap.createFromZipFile(EnterpriseArchive.class, ear);
+    archive.getAsType(JavaArchive.class, "app-domain.jar").addClass(KeywordModelRuntime.class);
+    return archive;
+  }
+
+  private final Api admin = Api.admin();
+
+  /** A taxonomy with card/loan/transfer served by the keyword model; returns its name. */
+  private String taxonomyWithModel() {
+    String name = Api.unique("portal");
+    Answer t =
+        admin.post(
+            "/taxonomies",
+            "{\"name\":"
+                + str(name)
+                + ",\"auditRate\":0,\"categories\":[{\"name\":\"card\"},{\"name\":\"loan\"},"
+                + "{\"name\":\"transfer\"}]}");
+    assertEquals(201, t.status(), t.toString());
+    Answer m =
+        admin.post(
+            "/model-versions",
+            "{\"taxonomyId\":"
+                + t.json().getJsonNumber("id")
+                + ",\"name\":\"v1\",\"baseModelPath\":"
+                + str(KeywordModelRuntime.BASE_PATH)
+                + "}");
+    assertEquals(201, m.status(), m.toString());
+    Answer a = admin.post("/model-versions/" + m.json().getJsonNumber("id") + "/activate", "");
+    assertEquals(200, a.status(), a.toString());
+    return name;
+  }
+
+  /** Classifies a question that names no category, so it goes to review; returns the task id. */
+  private long reviewTask(String taxonomy, String question) {
+    Answer c =
+        admin.post(
+            "/classify", "{\"taxonomy\":" + str(taxonomy) + ",\"text\":" + str(question) + "}");
+    assertEquals(200, c.status(), c.toString());
+    assertEquals("REVIEW", c.json().getString("routing"), c.toString());
+    return c.json().getJsonNumber("reviewTaskId").longValue();
+  }
+
+  private JsonObject task(long id) {
+    Answer r = admin.get("/reviews/" + id);
+    assertEquals(200, r.status(), r.toString());
+    return r.json();
+  }
+
+  private static void press(Browser b, CharSequence key) {
+    new Actions(b.driver).sendKeys(key).perform();
+  }
+
+  @Test
+  void signInShowsEachRoleItsPagesAndRefusesReviewerOnAdminPage() {
+    try (Browser anonymous = new Browser()) {
+      anonymous.open("/portal/home.xhtml");
+      anonymous.waitUntil(d -> d.getCurrentUrl().contains("/login.xhtml"));
+      anonymous.find("#login\\:username").sendKeys("admin");
+      anonymous.find("#login\\:password").sendKeys("wrong password");
+      anonymous.find("#login\\:signIn").click();
+      anonymous.waitUntil(d -> d.getPageSource().contains("Wrong user name or password."));
+      anonymous.screenshot("signin-wrong-password");
+    }
+    try (Browser a = new Browser().signIn("admin", ADMIN_PASSWORD)) {
+      assertEquals("admin", a.find("#nav\\:user").getText());
+      assertTrue(a.present("#queueDepthValue"), "home shows the queue depth");
+      assertTrue(a.present("#predictionsTodayValue"), "home shows today's predictions");
+      assertTrue(a.driver.getPageSource().contains("Active models"));
+      assertTrue(a.present("#nav\\:taxonomies"), "admin sees the Taxonomies menu item");
+      a.screenshot("home-admin");
+      a.open("/portal/admin/taxonomies.xhtml");
+      assertEquals("Taxonomies", a.find("#page-title").getText());
+      assertTrue(a.present("#taxonomies"));
+      a.screenshot("taxonomies-admin");
+    }
+    try (Browser r = new Browser().signIn("reviewer", REVIEWER_PASSWORD)) {
+      assertEquals("reviewer", r.find("#nav\\:user").getText());
+      assertFalse(r.present("#nav\\:taxonomies"), "reviewer has no Taxonomies menu item");
+      r.screenshot("home-reviewer");
+      r.open("/portal/admin/taxonomies.xhtml");
+      assertEquals("Not allowed", r.find("#page-title").getText());
+      assertFalse(r.present("#taxonomies"), "the admin page's content is not shown");
+      r.screenshot("admin-page-refused-for-reviewer");
+      r.open("/portal/review.xhtml");
+      assertEquals("Review queue", r.find("#page-title").getText());
+      r.find("#nav\\:signOut").click();
+      r.waitUntil(d -> d.getCurrentUrl().contains("/login.xhtml"));
+      r.open("/portal/home.xhtml");
+      r.waitUntil(d -> d.getCurrentUrl().contains("/login.xhtml"));
+    }
+  }
+
+  @Test
+  void reviewResolvedByKeyboard() {
+    String taxonomy = taxonomyWithModel();
+    long first = reviewTask(taxonomy, "What about my thing from yesterday?");
+    long second = reviewTask(taxonomy, "Is this even a banking question?");
+    try (Browser r = new Browser().signIn("reviewer", REVIEWER_PASSWORD)) {
+      r.open("/portal/review.xhtml?task=" + first);
+      WebElement one = r.find("[data-key='1']");
+      String suggested = one.getText().replaceFirst("^1\\s+", "").replaceFirst(" \\(.*$", "");
+      assertEquals(3, r.driver.findElements(By.cssSelector(".qcat-suggestions button")).size());
+      r.screenshot("review-task-before-key");
+      press(r, "1");
+      r.waitUntil(d -> d.getPageSource().contains("Labelled as \u201c" + suggested + "\u201d"));
+      r.waitForAjax();
+      JsonObject resolved = task(first);
+      assertEquals("RESOLVED", resolved.getString("status"));
+      assertEquals(suggested, resolved.getString("chosenCategory"));
+      assertEquals("reviewer", resolved.getString("reviewer"));
+
+      // "/" searches all categories; Enter resolves with the typed one.
+      r.open("/portal/review.xhtml?task=" + second);
+      press(r, "/");
+      WebElement search =
+          r.waitUntil(
+              d -> {
+                WebElement active = d.switchTo().activeElement();
+                return "review:search".equals(active.getAttribute("id")) ? active : null;
+              });
+      search.sendKeys("transfer", Keys.ENTER);
+      r.waitUntil(d -> d.getPageSource().contains("Labelled as \u201ctransfer\u201d"));
+      r.waitForAjax();
+      assertEquals("transfer", task(second).getString("chosenCategory"));
+      r.screenshot("review-resolved-by-keyboard");
+
+      // "n" claims the next open task; "s" skips it.
+      reviewTask(taxonomy, "One more without a category");
+      r.open("/portal/review.xhtml");
+      press(r, "n");
+      r.waitUntil(d -> d.findElements(By.id("review:taskInfo")).size() == 1);
+      String claimed = r.find("#review\\:task").getAttribute("data-task-id");
+      assertEquals("CLAIMED", task(Long.parseLong(claimed)).getString("status"));
+      press(r, "s");
+      r.waitUntil(d -> d.getPageSource().contains("Skipped."));
+    }
+  }
+
+  @Test
+  void twoReviewersRacingOnOneTask() {
+    String taxonomy = taxonomyWithModel();
+    long id = reviewTask(taxonomy, "Which of these is it, really?");
+    try (Browser first = new Browser().signIn("admin", ADMIN_PASSWORD);
+        Browser second = new Browser().signIn("reviewer", REVIEWER_PASSWORD)) {
+      first.open("/portal/review.xhtml?task=" + id);
+      second.open("/portal/review.xhtml?task=" + id);
+      String winning =
+          first
+              .find("[data-key='2']")
+              .getText()
+              .replaceFirst("^2\\s+", "")
+              .replaceFirst(" \\(.*$", "");
+      press(first, "2");
+      first.waitUntil(d -> d.getPageSource().contains("Labelled as"));
+      assertEquals("RESOLVED", task(id).getString("status"));
+
+      press(second, "1");
+      second.waitUntil(d -> d.findElements(By.id("review:conflict")).size() == 1);
+      String text = second.find("#review\\:conflict").getText();
+      assertTrue(text.contains("Someone else was quicker."), text);
+      assertTrue(
+          text.contains("admin had already labelled this question as \u201c" + winning + "\u201d"),
+          text);
+      second.screenshot("review-race-lost");
+      JsonObject after = task(id);
+      assertEquals(winning, after.getString("chosenCategory"), "the winner's answer stays");
+      assertEquals("admin", after.getString("reviewer"));
+    }
+  }
+
+  @Test
+  void questionWithMarkupIsShownAsPlainText() {
+    String taxonomy = taxonomyWithModel();
+    String question =
+        "<script>window.qcatXss = 1;</script><b>bold?</b> <img src=x onerror=\"window.qcatXss = 2\"> & done";
+    long id = reviewTask(taxonomy, question);
+    try (Browser r = new Browser().signIn("reviewer", REVIEWER_PASSWORD)) {
+      r.open("/portal/review.xhtml?task=" + id);
+      WebElement shown = r.find("#question");
+      assertEquals(question, shown.getText());
+      assertTrue(
+          shown.findElements(By.cssSelector("script, b, img")).isEmpty(), "no markup inside");
+      assertNull(r.driver.executeScript("return window.qcatXss;"), "no script ran");
+      r.screenshot("review-markup-as-text");
+    }
+  }
+}
