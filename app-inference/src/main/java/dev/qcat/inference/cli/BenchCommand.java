@@ -11,13 +11,16 @@ import dev.qcat.inference.io.GgufType;
 import dev.qcat.inference.io.HfCheckpoint;
 import dev.qcat.inference.io.Qwen2GgufExporter;
 import dev.qcat.inference.io.SafetensorsDtype;
+import dev.qcat.inference.lora.LoraConfig;
 import dev.qcat.inference.model.OpenBlasLinear;
+import dev.qcat.inference.model.Qwen2Config;
 import dev.qcat.inference.model.Qwen2Model;
 import dev.qcat.inference.model.RandomCheckpoint;
 import dev.qcat.inference.scoring.CategoryScorer;
 import dev.qcat.inference.scoring.ScoringOptions;
 import dev.qcat.inference.tokenizer.Qwen2Tokenizer;
 import dev.qcat.inference.training.PromptEncoder;
+import dev.qcat.inference.training.TrainingBenchmark;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +49,11 @@ import picocli.CommandLine.Spec;
           + " batch throughput, the fp32 GEMM rate of DJL's matMul at [64x896]x[896x4864], and"
           + " llama.cpp (tools/llama-ref, F32 GGUF of the same weights) evaluating the same prompt,"
           + " with max |delta log p| over the vocabulary at its last position.",
-      "Example: bin/qcat bench --labels-from ../shared/datasets/banking77/test.jsonl"
+      "With --train: LoRA training throughput instead (forward + backward + AdamW on random"
+          + " weights at the --preset shapes), against the FLOP bound (4 x non-embedding"
+          + " parameters FLOP per token at the measured GEMM rate), with peak memory.",
+      "Example: bin/qcat bench --labels-from ../shared/datasets/banking77/test.jsonl",
+      "Example: bin/qcat bench --train --threads 2"
     })
 final class BenchCommand implements Callable<Integer> {
 
@@ -54,11 +61,40 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--labels-from",
-      required = true,
       paramLabel = "DATASET.jsonl",
       description =
-          "Seed-format dataset: the taxonomy is its distinct outputs, the questions its inputs.")
+          "Seed-format dataset: the taxonomy is its distinct outputs, the questions its inputs (required without --train).")
   Path labelsFrom;
+
+  @Option(
+      names = "--train",
+      description = "Bench LoRA training (tokens/s against the FLOP bound) instead of inference.")
+  boolean train;
+
+  @Option(
+      names = "--preset",
+      defaultValue = "qwen2.5-0.5b",
+      description = "Model shapes for --train: tiny or qwen2.5-0.5b (default: ${DEFAULT-VALUE}).")
+  String preset;
+
+  @Option(
+      names = "--train-batch",
+      defaultValue = "4",
+      description = "Sequences per optimizer step for --train (default: ${DEFAULT-VALUE}).")
+  int trainBatch;
+
+  @Option(
+      names = "--sequence-tokens",
+      defaultValue = "64",
+      description = "Tokens per training sequence for --train (default: ${DEFAULT-VALUE}).")
+  int sequenceTokens;
+
+  @Option(
+      names = "--lora-r",
+      defaultValue = "8",
+      description =
+          "LoRA rank for --train (alpha = 2r, all seven projections) (default: ${DEFAULT-VALUE}).")
+  int loraR;
 
   @Option(
       names = "--model",
@@ -119,7 +155,12 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    Cli.requireFile("--labels-from", labelsFrom);
+    if (!train) {
+      if (labelsFrom == null) {
+        throw new UsageException("--labels-from DATASET.jsonl is required (or bench --train)");
+      }
+      Cli.requireFile("--labels-from", labelsFrom);
+    }
     if (threads < 1 || promptTokens < 16 || repeats < 1 || warmup < 0 || batchSize < 1) {
       throw new UsageException(
           "expected --threads >= 1, --prompt-tokens >= 16, --repeats >= 1, --warmup >= 0, --batch-size >= 1");
@@ -139,6 +180,9 @@ final class BenchCommand implements Callable<Integer> {
     System.setProperty("qcat.openblas.threads", Integer.toString(threads));
     if (OpenBlasLinear.isAvailable()) {
       OpenBlasLinear.setThreads(threads);
+    }
+    if (train) {
+      return benchTrain(out, err);
     }
 
     SeedDataset data = CategoryLabels.fromDataset(labelsFrom);
@@ -279,6 +323,105 @@ final class BenchCommand implements Callable<Integer> {
     out.println("-".repeat(w + 40));
     out.flush();
     return Qcat.OK;
+  }
+
+  /** {@code bench --train}: {@link TrainingBenchmark} at the preset's shapes. */
+  private int benchTrain(PrintWriter out, PrintWriter err) {
+    Qwen2Config config;
+    try {
+      config = RandomCheckpoint.preset(preset);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--preset: " + e.getMessage());
+    }
+    if (trainBatch < 1 || sequenceTokens < 8 || loraR < 1) {
+      throw new UsageException(
+          "expected --train-batch >= 1, --sequence-tokens >= 8 and --lora-r >= 1");
+    }
+    LoraConfig lora = LoraConfig.of(loraR, 2.0 * loraR);
+    int answerTokens = 4;
+    err.printf(
+        Locale.ROOT,
+        "training bench: %s shapes, LoRA r=%d on %s, %d x %d tokens per step, %d warm-up + %d"
+            + " timed steps ...%n",
+        preset,
+        loraR,
+        lora.targetModules(),
+        trainBatch,
+        sequenceTokens,
+        warmup,
+        repeats);
+    TrainingBenchmark.Result r =
+        TrainingBenchmark.run(
+            config, lora, trainBatch, sequenceTokens, answerTokens, warmup, repeats);
+    int m = trainBatch * sequenceTokens;
+    double gflops = djlGemmGflops(m, config.hiddenSize(), config.intermediateSize(), repeats * 2);
+    double bound = gflops * 1e9 / r.flopPerToken();
+    List<String> rows = new ArrayList<>();
+    rows.add(
+        row(
+            "LoRA training (forward + backward + AdamW), " + trainBatch + " x " + sequenceTokens,
+            String.format(
+                Locale.ROOT,
+                "%.1f tokens/s (%.3f s/step, median of %d)",
+                r.tokensPerSecond(),
+                r.secondsPerStep(),
+                repeats)));
+    rows.add(
+        row(
+            "fp32 GEMM, DJL matMul ["
+                + m
+                + "x"
+                + config.hiddenSize()
+                + "]x["
+                + config.hiddenSize()
+                + "x"
+                + config.intermediateSize()
+                + "], "
+                + threads
+                + " threads",
+            String.format(Locale.ROOT, "%.1f GFLOP/s", gflops)));
+    rows.add(
+        row(
+            String.format(
+                Locale.ROOT,
+                "FLOP bound (4 x %.1f M non-embedding parameters per token)",
+                r.flopPerToken() / 4e6),
+            String.format(Locale.ROOT, "%.1f tokens/s", bound)));
+    rows.add(
+        row(
+            "share of the bound",
+            String.format(
+                Locale.ROOT, "%.1f%% (target >= 50%%)", 100 * r.shareOfBound(gflops * 1e9))));
+    rows.add(row("LoRA parameters", Long.toString(r.trainableParameters())));
+    rows.add(row("JVM heap in use after the run", (r.peakHeapBytes() >> 20) + " MiB"));
+    peakRss()
+        .ifPresent(
+            k -> rows.add(row("peak resident memory (VmHWM, incl. native)", (k >> 10) + " MiB")));
+    out.println();
+    out.printf(Locale.ROOT, "qcat bench --train: %s shapes, %d threads%n", preset, threads);
+    int w = rows.stream().mapToInt(x -> x.indexOf('\t')).max().orElse(40);
+    out.println("-".repeat(w + 40));
+    for (String x : rows) {
+      int tab = x.indexOf('\t');
+      out.printf(Locale.ROOT, "%-" + w + "s  %s%n", x.substring(0, tab), x.substring(tab + 1));
+    }
+    out.println("-".repeat(w + 40));
+    out.flush();
+    return Qcat.OK;
+  }
+
+  /** The process's peak resident set size in KiB, from /proc/self/status (Linux only). */
+  private static Optional<Long> peakRss() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Optional.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux: leave the row out
+    }
+    return Optional.empty();
   }
 
   private void llama(

@@ -34,6 +34,9 @@ import picocli.CommandLine.Spec;
           + " taxonomy, with exact category scoring. Writes one JSON object per question: category,"
           + " confidence, top_k (best categories with confidences) and needs_review (confidence"
           + " below --threshold).",
+      "With --adapter DIR the LoRA adapter is merged into --model, its labels.txt is the"
+          + " taxonomy unless --labels/--labels-from is given, and confidences (hence"
+          + " needs_review) are calibrated by its calibration.json temperature.",
       "Bad input lines (invalid JSON, missing or empty \"input\") are reported on stderr with"
           + " their line number and skipped."
     })
@@ -109,7 +112,8 @@ final class ClassifyCommand implements Callable<Integer> {
       }
     }
     List<String> labels = options.readLabels(err);
-    try (LoadedModel m = LoadedModel.open(options.model, labels, options.scoringOptions())) {
+    try (LoadedModel m =
+        LoadedModel.open(options.model, options.adapter(), labels, options.scoringOptions())) {
       List<Classification> results = m.classify(examples, options.batchSize);
       if (output != null) {
         try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {

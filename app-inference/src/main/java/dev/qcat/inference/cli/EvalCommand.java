@@ -4,13 +4,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qcat.inference.calibration.ConfusionMatrixHeatmap;
+import dev.qcat.inference.calibration.OperatingCurve;
+import dev.qcat.inference.calibration.ReliabilityDiagram;
+import dev.qcat.inference.calibration.TemperatureScaling;
 import dev.qcat.inference.data.SeedDataset;
 import dev.qcat.inference.data.SeedExample;
 import dev.qcat.inference.data.SeedJsonlReader;
+import dev.qcat.inference.scoring.CategoryScore;
 import dev.qcat.inference.scoring.Classification;
 import dev.qcat.inference.scoring.ClassificationReport;
 import dev.qcat.inference.scoring.ClassificationReport.ClassMetrics;
 import dev.qcat.inference.scoring.ConfusionMatrix;
+import dev.qcat.inference.scoring.ExpectedCalibrationError;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -31,10 +37,12 @@ import picocli.CommandLine.Spec;
     name = "eval",
     mixinStandardHelpOptions = true,
     description = {
-      "Evaluate the model on a seed-format JSONL dataset ({\"instruction\", \"input\", \"output\"}):"
-          + " accuracy, macro-F1, per-class precision/recall/F1, the confusion matrix, ECE (15"
-          + " bins), and the share of predictions auto-routed (confidence >= --threshold) with"
-          + " their accuracy.",
+      "Evaluate the model (with --adapter: base + merged LoRA adapter, confidences calibrated by"
+          + " the adapter's temperature) on a seed-format JSONL dataset ({\"instruction\","
+          + " \"input\", \"output\"}): accuracy, macro-F1, per-class precision/recall/F1, the"
+          + " confusion matrix, NLL and ECE (15 bins) before and after calibration, the share of"
+          + " predictions auto-routed (calibrated confidence >= --threshold) with their accuracy,"
+          + " and the threshold sweep 0.50-0.95 (share to review, accuracy of the auto-routed).",
       "Lines that are invalid JSON, miss \"input\" or \"output\", have empty text or a label"
           + " outside the taxonomy are reported on stderr with their line number and skipped."
     })
@@ -63,6 +71,13 @@ final class EvalCommand implements Callable<Integer> {
       description = "Also write the full report (incl. the whole confusion matrix) as JSON.")
   Path report;
 
+  @Option(
+      names = "--plots",
+      paramLabel = "DIR",
+      description =
+          "Write reliability.png (reliability diagram, before and after calibration) and confusion.png (confusion-matrix heat map) into DIR.")
+  Path plots;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
@@ -88,17 +103,19 @@ final class EvalCommand implements Callable<Integer> {
       index.put(labels.get(i), i);
     }
     ClassificationReport r = new ClassificationReport(labels, options.threshold);
+    Calibration cal = new Calibration();
     long t0 = System.nanoTime();
-    try (LoadedModel m = LoadedModel.open(options.model, labels, options.scoringOptions())) {
+    try (LoadedModel m =
+        LoadedModel.open(options.model, options.adapter(), labels, options.scoringOptions())) {
       int step = Math.max(options.batchSize, 100 / options.batchSize * options.batchSize);
       for (int from = 0; from < examples.size(); from += step) {
         List<SeedExample> chunk = examples.subList(from, Math.min(examples.size(), from + step));
         List<Classification> cs = m.classify(chunk, options.batchSize);
         for (int i = 0; i < cs.size(); i++) {
-          r.add(
-              index.get(chunk.get(i).output().orElseThrow()),
-              cs.get(i).index(),
-              cs.get(i).confidence());
+          int actual = index.get(chunk.get(i).output().orElseThrow());
+          Classification c = cs.get(i);
+          r.add(actual, c.index(), c.confidence());
+          cal.add(c, actual);
         }
         double s = (System.nanoTime() - t0) / 1e9;
         err.printf(
@@ -110,18 +127,71 @@ final class EvalCommand implements Callable<Integer> {
         err.flush();
       }
       err.println();
+      cal.temperature = m.calibration.temperature();
     }
-    print(out, r, d.badLines().size());
+    print(out, r, cal, d.badLines().size());
+    if (plots != null) {
+      Path reliability = plots.resolve("reliability.png");
+      Path confusion = plots.resolve("confusion.png");
+      ReliabilityDiagram.writePng(
+          reliability,
+          "Reliability, " + input.getFileName(),
+          cal.ece(cal.temperature),
+          cal.temperature == 1.0 ? null : cal.ece(1.0));
+      ConfusionMatrixHeatmap.writePng(
+          confusion, "Confusion, " + input.getFileName(), r.confusionMatrix());
+      err.println("plots written to " + reliability + " and " + confusion);
+    }
     if (report != null) {
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValue(report.toFile(), toJson(r, d.badLines().size()));
+          .writeValue(report.toFile(), toJson(r, cal, d.badLines().size()));
       err.println("report written to " + report);
     }
     return Qcat.OK;
   }
 
-  private static void print(PrintWriter out, ClassificationReport r, int skipped) {
+  /**
+   * Per-example log-scores of every category and the true category, for NLL and ECE at T = 1
+   * (uncalibrated) and at the adapter's temperature, and the operating curve.
+   */
+  private static final class Calibration {
+    final List<double[]> logScores = new ArrayList<>();
+    final List<Integer> labels = new ArrayList<>();
+    final List<Double> confidences = new ArrayList<>();
+    final List<Boolean> correct = new ArrayList<>();
+    double temperature = 1.0;
+
+    void add(Classification c, int actual) {
+      logScores.add(c.scores().stream().mapToDouble(CategoryScore::logProbability).toArray());
+      labels.add(actual);
+      confidences.add(c.confidence());
+      correct.add(c.index() == actual);
+    }
+
+    int[] labelArray() {
+      return labels.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    double nll(double t) {
+      return TemperatureScaling.nll(logScores, labelArray(), t);
+    }
+
+    ExpectedCalibrationError ece(double t) {
+      return TemperatureScaling.eceAccumulator(logScores, labelArray(), t);
+    }
+
+    List<OperatingCurve.Point> curve() {
+      double[] conf = confidences.stream().mapToDouble(Double::doubleValue).toArray();
+      boolean[] ok = new boolean[correct.size()];
+      for (int i = 0; i < ok.length; i++) {
+        ok[i] = correct.get(i);
+      }
+      return OperatingCurve.compute(conf, ok, OperatingCurve.defaultThresholds());
+    }
+  }
+
+  private static void print(PrintWriter out, ClassificationReport r, Calibration cal, int skipped) {
     ConfusionMatrix m = r.confusionMatrix();
     out.printf(Locale.ROOT, "examples           %d (%d lines skipped)%n", r.total(), skipped);
     out.printf(Locale.ROOT, "accuracy           %.4f%n", r.accuracy());
@@ -130,13 +200,30 @@ final class EvalCommand implements Callable<Integer> {
         "macro-F1           %.4f  (over %d classes present)%n",
         r.macroF1(),
         m.presentClasses().size());
-    out.printf(Locale.ROOT, "ECE (15 bins)      %.4f%n", r.expectedCalibrationError());
     out.printf(
         Locale.ROOT,
-        "auto-routed share  %.4f  (confidence >= %.2f)%n",
+        "temperature        %.4f  (%s)%n",
+        cal.temperature,
+        cal.temperature == 1.0 ? "uncalibrated" : "the adapter's calibration.json");
+    out.printf(
+        Locale.ROOT,
+        "NLL                %.4f -> %.4f  (nats per example, before -> after calibration)%n",
+        cal.nll(1.0),
+        cal.nll(cal.temperature));
+    out.printf(
+        Locale.ROOT,
+        "ECE (15 bins)      %.4f -> %.4f  (before -> after calibration)%n",
+        cal.ece(1.0).value(),
+        cal.ece(cal.temperature).value());
+    out.printf(
+        Locale.ROOT,
+        "auto-routed share  %.4f  (calibrated confidence >= %.2f)%n",
         r.autoRoutedShare(),
         r.threshold());
     out.printf(Locale.ROOT, "auto-routed acc.   %s%n", fmt(r.autoRoutedAccuracy()));
+    out.println();
+    out.println("threshold sweep (calibrated confidence)");
+    out.print(OperatingCurve.toText(cal.curve()));
     out.println();
     int width = Math.max(8, m.labels().stream().mapToInt(String::length).max().orElse(8));
     out.printf(Locale.ROOT, "%-" + width + "s  precision  recall  f1      support%n", "class");
@@ -191,17 +278,30 @@ final class EvalCommand implements Callable<Integer> {
     return Double.isNaN(x) ? "n/a (nothing auto-routed)" : String.format(Locale.ROOT, "%.4f", x);
   }
 
-  private static ObjectNode toJson(ClassificationReport r, int skipped) {
+  private static ObjectNode toJson(ClassificationReport r, Calibration cal, int skipped) {
     ObjectMapper json = new ObjectMapper();
     ObjectNode o = json.createObjectNode();
     o.put("examples", r.total());
     o.put("skipped_lines", skipped);
     o.put("accuracy", r.accuracy());
     o.put("macro_f1", r.macroF1());
-    o.put("ece_15_bins", r.expectedCalibrationError());
+    o.put("temperature", cal.temperature);
+    o.put("nll_before", cal.nll(1.0));
+    o.put("nll_after", cal.nll(cal.temperature));
+    o.put("ece_15_bins_before", cal.ece(1.0).value());
+    o.put("ece_15_bins", cal.ece(cal.temperature).value());
     o.put("threshold", r.threshold());
     o.put("auto_routed_share", r.autoRoutedShare());
     o.put("auto_routed_accuracy", r.autoRoutedAccuracy());
+    ArrayNode sweep = o.putArray("threshold_sweep");
+    for (OperatingCurve.Point p : cal.curve()) {
+      sweep
+          .addObject()
+          .put("threshold", Math.round(p.threshold() * 100) / 100.0)
+          .put("review_share", p.reviewShare())
+          .put("auto_routed", p.autoRouted())
+          .put("auto_routed_accuracy", p.autoAccuracy());
+    }
     ArrayNode per = o.putArray("per_class");
     for (ClassMetrics c : r.perClass()) {
       per.addObject()

@@ -1,8 +1,12 @@
 package dev.qcat.inference.cli;
 
+import dev.qcat.inference.calibration.TemperatureScaling;
 import dev.qcat.inference.data.SeedExample;
 import dev.qcat.inference.io.HfCheckpoint;
+import dev.qcat.inference.lora.LoraAdapter;
+import dev.qcat.inference.lora.PeftAdapterIO;
 import dev.qcat.inference.model.Qwen2Model;
+import dev.qcat.inference.scoring.CategoryScore;
 import dev.qcat.inference.scoring.CategoryScorer;
 import dev.qcat.inference.scoring.Classification;
 import dev.qcat.inference.scoring.ScoringOptions;
@@ -11,10 +15,12 @@ import dev.qcat.inference.training.PromptEncoder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * A checkpoint loaded for classification: the Qwen2 model, its tokenizer, the ChatML prompt encoder
- * and a {@link CategoryScorer} over the taxonomy.
+ * A checkpoint loaded for classification: the Qwen2 model (with a LoRA adapter merged in, when one
+ * is given), its tokenizer, the ChatML prompt encoder, a {@link CategoryScorer} over the taxonomy
+ * and the adapter's temperature scaling ({@code calibration.json}; T = 1 without an adapter).
  */
 final class LoadedModel implements AutoCloseable {
 
@@ -22,10 +28,18 @@ final class LoadedModel implements AutoCloseable {
   final Qwen2Tokenizer tokenizer;
   final PromptEncoder encoder;
   final CategoryScorer scorer;
+  final TemperatureScaling calibration;
+  private final ScoringOptions options;
 
   private LoadedModel(
-      Qwen2Model model, Qwen2Tokenizer tokenizer, List<String> labels, ScoringOptions options) {
+      Qwen2Model model,
+      Qwen2Tokenizer tokenizer,
+      List<String> labels,
+      ScoringOptions options,
+      TemperatureScaling calibration) {
     this.model = model;
+    this.options = options;
+    this.calibration = calibration;
     this.tokenizer = tokenizer;
     this.encoder = PromptEncoder.chatMl(tokenizer);
     int[][] labelTokens = new int[labels.size()][];
@@ -42,11 +56,38 @@ final class LoadedModel implements AutoCloseable {
    * @return the loaded model; the caller closes it. Never null.
    */
   static LoadedModel open(Path dir, List<String> labels, ScoringOptions options) {
-    Qwen2Model model = Qwen2Model.load(dir);
+    return open(dir, Optional.empty(), labels, options);
+  }
+
+  /**
+   * Loads the base checkpoint, merges the adapter into it (W + (alpha/r)·B·A, saved modules
+   * replacing the base ones) and reads the adapter's {@code calibration.json} if present.
+   *
+   * @param dir HF checkpoint directory of the base model
+   * @param adapter PEFT adapter directory, or empty for the base model alone
+   * @param labels category names
+   * @param options scoring options
+   * @return the loaded model; the caller closes it. Never null.
+   * @throws IllegalArgumentException if the adapter does not fit the base model (names the tensor)
+   */
+  static LoadedModel open(
+      Path dir, Optional<Path> adapter, List<String> labels, ScoringOptions options) {
+    Qwen2Model model;
+    TemperatureScaling calibration = TemperatureScaling.identity();
+    if (adapter.isPresent()) {
+      LoraAdapter lora = PeftAdapterIO.load(adapter.get());
+      calibration = TemperatureScaling.loadOrIdentity(adapter.get());
+      try (HfCheckpoint ckpt = HfCheckpoint.load(dir)) {
+        lora.checkAgainst(ckpt.config());
+        model = Qwen2Model.fromTensors(ckpt.config(), lora.applyTo(ckpt.config(), ckpt::tensor));
+      }
+    } else {
+      model = Qwen2Model.load(dir);
+    }
     Qwen2Tokenizer tokenizer = null;
     try {
       tokenizer = Qwen2Tokenizer.load(dir.resolve(HfCheckpoint.TOKENIZER));
-      return new LoadedModel(model, tokenizer, labels, options);
+      return new LoadedModel(model, tokenizer, labels, options, calibration);
     } catch (RuntimeException e) {
       if (tokenizer != null) {
         tokenizer.close();
@@ -61,16 +102,54 @@ final class LoadedModel implements AutoCloseable {
    *
    * @param examples questions with their instructions
    * @param batchSize questions per forward pass, ≥ 1
-   * @return one classification per example, in order. Never null.
+   * @return one classification per example, in order, with calibrated confidences ({@link
+   *     #calibrate}). Never null.
    */
   List<Classification> classify(List<SeedExample> examples, int batchSize) {
     List<Classification> out = new ArrayList<>(examples.size());
     for (int from = 0; from < examples.size(); from += batchSize) {
       List<SeedExample> chunk = examples.subList(from, Math.min(examples.size(), from + batchSize));
       int[][] prompts = chunk.stream().map(encoder::prompt).toArray(int[][]::new);
-      out.addAll(scorer.classifyBatch(prompts));
+      for (Classification c : scorer.classifyBatch(prompts)) {
+        out.add(calibrate(c));
+      }
     }
     return out;
+  }
+
+  /**
+   * Replaces the confidences by the calibrated ones, softmax(log P(c | prompt) / T), and decides
+   * {@code needsReview} on the calibrated confidence. The ranking (hence the category) is
+   * unchanged; the log-probabilities and pruning bounds are kept as scored (the bounds hold for T =
+   * 1).
+   *
+   * @param c a classification as scored
+   * @return {@code c} itself when T = 1, else the calibrated classification. Never null.
+   */
+  Classification calibrate(Classification c) {
+    if (calibration.temperature() == 1.0) {
+      return c;
+    }
+    double[] logScores = c.scores().stream().mapToDouble(CategoryScore::logProbability).toArray();
+    double[] p = calibration.apply(logScores);
+    List<CategoryScore> scores = new ArrayList<>(p.length);
+    for (CategoryScore s : c.scores()) {
+      scores.add(
+          new CategoryScore(
+              s.category(), s.index(), s.logProbability(), s.pruned() ? 0 : p[s.index()]));
+    }
+    // softmax(s / T) is monotone in s: the scorer's order (by log-probability) still holds
+    List<CategoryScore> top = c.topK().stream().map(s -> scores.get(s.index())).toList();
+    CategoryScore best = top.get(0);
+    return new Classification(
+        best.category(),
+        best.confidence(),
+        top,
+        best.confidence() < options.threshold(),
+        c.prunedLabels(),
+        c.errorBound(),
+        c.confidenceErrorBound(),
+        scores);
   }
 
   @Override

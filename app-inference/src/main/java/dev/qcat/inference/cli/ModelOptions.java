@@ -3,11 +3,15 @@ package dev.qcat.inference.cli;
 import dev.qcat.inference.data.BadLine;
 import dev.qcat.inference.data.CategoryLabels;
 import dev.qcat.inference.data.SeedDataset;
+import dev.qcat.inference.lora.PeftAdapterIO;
 import dev.qcat.inference.scoring.ScoringOptions;
+import dev.qcat.inference.training.FineTuning;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -24,10 +28,11 @@ final class ModelOptions {
   @Option(
       names = "--adapter",
       paramLabel = "DIR",
-      description = "PEFT LoRA adapter directory (not supported by this command yet).")
+      description =
+          "PEFT LoRA adapter directory (adapter_config.json, adapter_model.safetensors), merged into --model; its labels.txt is the default taxonomy and its calibration.json temperature calibrates the confidences.")
   Path adapter;
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
   LabelSource labels;
 
   static final class LabelSource {
@@ -76,16 +81,29 @@ final class ModelOptions {
   /**
    * Checks the options that picocli cannot.
    *
-   * @throws UsageException on an adapter (not supported yet), a missing path or a value out of
-   *     range
+   * @throws UsageException on a missing path, no taxonomy, or a value out of range
    */
   void validate() {
-    if (adapter != null) {
-      throw new UsageException(
-          "--adapter is not supported yet (LoRA adapters come with a later issue)");
-    }
     Cli.requireDirectory("--model", model);
-    if (labels.file != null) {
+    if (adapter != null) {
+      Cli.requireDirectory("--adapter", adapter);
+      Cli.requireFile("--adapter", adapter.resolve(PeftAdapterIO.CONFIG_FILE));
+    }
+    if (labels == null) {
+      if (adapter == null) {
+        throw new UsageException(
+            "one of --labels FILE or --labels-from DATASET.jsonl is required (or --adapter DIR"
+                + " with a labels.txt)");
+      }
+      if (!Files.isRegularFile(adapter.resolve(FineTuning.LABELS_FILE))) {
+        throw new UsageException(
+            "--adapter "
+                + adapter
+                + " has no "
+                + FineTuning.LABELS_FILE
+                + "; give the taxonomy with --labels or --labels-from");
+      }
+    } else if (labels.file != null) {
       Cli.requireFile("--labels", labels.file);
     } else {
       Cli.requireFile("--labels-from", labels.dataset);
@@ -108,13 +126,23 @@ final class ModelOptions {
   }
 
   /**
-   * Reads the taxonomy; with {@code --labels-from}, reports the dataset's skipped lines on {@code
-   * err}.
+   * @return the adapter directory, if {@code --adapter} was given. Never null.
+   */
+  Optional<Path> adapter() {
+    return Optional.ofNullable(adapter);
+  }
+
+  /**
+   * Reads the taxonomy: {@code --labels}, {@code --labels-from}, else the adapter's {@code
+   * labels.txt}; with {@code --labels-from}, reports the dataset's skipped lines on {@code err}.
    *
    * @return the category names. Never null.
    */
   List<String> readLabels(PrintWriter err) throws IOException {
     try {
+      if (labels == null) {
+        return CategoryLabels.readLabelsFile(adapter.resolve(FineTuning.LABELS_FILE));
+      }
       if (labels.file != null) {
         return CategoryLabels.readLabelsFile(labels.file);
       }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code qcat} tool: {@code download}, {@code init-random}, {@code classify}, {@code eval},
- * {@code export-gguf}, {@code bench}. Run it with {@code bin/qcat} from the repository root.
+ * {@code train}, {@code export-gguf}, {@code bench}. Run it with {@code bin/qcat} from the
+ * repository root.
  */
 @Command(
     name = "qcat",
@@ -20,6 +21,7 @@ import picocli.CommandLine.Spec;
       InitRandomCommand.class,
       ClassifyCommand.class,
       EvalCommand.class,
+      TrainCommand.class,
       ExportGgufCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

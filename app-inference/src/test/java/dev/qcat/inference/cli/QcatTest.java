@@ -266,7 +266,7 @@ class QcatTest {
             "--text",
             "x");
     assertEquals(2, adapter.code());
-    assertTrue(adapter.err().contains("not supported yet"), adapter.err());
+    assertTrue(adapter.err().contains("adapter_config.json: no such file"), adapter.err());
     Run bogus =
         qcat(
             "eval",
