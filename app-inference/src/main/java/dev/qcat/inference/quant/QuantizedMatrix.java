@@ -110,10 +110,12 @@ public final class QuantizedMatrix {
         float d = scales[firstBlock + b];
         int src = (firstBlock + b) * half;
         int out = b * BLOCK;
+        // two passes with contiguous stores, which C2 vectorizes (one interleaved pass did not)
         for (int j = 0; j < half; j++) {
-          int q = codes[src + j];
-          dst[out + j] = ((q & 0x0f) - 8) * d;
-          dst[out + half + j] = (((q >> 4) & 0x0f) - 8) * d;
+          dst[out + j] = ((codes[src + j] & 0x0f) - 8) * d;
+        }
+        for (int j = 0; j < half; j++) {
+          dst[out + half + j] = (((codes[src + j] >> 4) & 0x0f) - 8) * d;
         }
       }
     }
