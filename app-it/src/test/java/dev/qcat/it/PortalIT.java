@@ -21,6 +21,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The PrimeFaces portal in a real browser (headless Chromium through Selenium) against the EAR on a
@@ -49,6 +50,11 @@ class PortalIT {
 
   /** A taxonomy with card/loan/transfer served by the keyword model; returns its name. */
   private String taxonomyWithModel() {
+    return taxonomyWithModelJson().getString("name");
+  }
+
+  /** As {@link #taxonomyWithModel()}; returns the taxonomy's JSON. */
+  private JsonObject taxonomyWithModelJson() {
     String name = Api.unique("portal");
     Answer t =
         admin.post(
@@ -69,7 +75,7 @@ class PortalIT {
     assertEquals(201, m.status(), m.toString());
     Answer a = admin.post("/model-versions/" + m.json().getJsonNumber("id") + "/activate", "");
     assertEquals(200, a.status(), a.toString());
-    return name;
+    return t.json();
   }
 
   /** Classifies a question that names no category, so it goes to review; returns the task id. */
@@ -225,5 +231,61 @@ class PortalIT {
       assertNull(r.driver.executeScript("return window.qcatXss;"), "no script ran");
       r.screenshot("review-markup-as-text");
     }
+  }
+
+  @Test
+  void taxonomyEditorRenameCarriesExamplesAndOpenReviews() {
+    JsonObject t = taxonomyWithModelJson();
+    long taxonomyId = t.getJsonNumber("id").longValue();
+    String name = t.getString("name");
+    long labelled = reviewTask(name, "An example labelled before the rename");
+    Answer resolved = admin.post("/reviews/" + labelled + "/resolve", "{\"category\":\"card\"}");
+    assertEquals(200, resolved.status(), resolved.toString());
+    long open = reviewTask(name, "Still open during the rename");
+
+    try (Browser a = new Browser().signIn("admin", ADMIN_PASSWORD)) {
+      a.open("/portal/admin/taxonomies.xhtml");
+      a.driver.findElement(By.linkText("Edit")).isDisplayed();
+      a.open("/portal/admin/taxonomy.xhtml?id=" + taxonomyId);
+      assertEquals("1", a.find("#editor\\:version").getText());
+      new Select(a.find("#editor\\:selected")).selectByVisibleText("card");
+      a.find("#editor\\:newName").sendKeys("cards");
+      a.find("#editor\\:rename").click();
+      a.waitUntil(d -> d.getPageSource().contains("Renamed \u201ccard\u201d to \u201ccards\u201d"));
+      a.waitForAjax();
+      assertEquals("2", a.find("#editor\\:version").getText());
+      WebElement row =
+          a.driver.findElement(By.xpath("//tbody//tr[td[1][normalize-space()='cards']]"));
+      assertEquals("1", row.findElements(By.tagName("td")).get(3).getText().trim(), row.getText());
+
+      a.find("#editor\\:addName").sendKeys("atm");
+      new Select(a.find("#editor\\:addParent")).selectByVisibleText("cards");
+      a.find("#editor\\:add").click();
+      a.waitUntil(d -> d.getPageSource().contains("Added \u201catm\u201d"));
+      a.waitForAjax();
+
+      new Select(a.find("#editor\\:selected")).selectByVisibleText("transfer");
+      a.find("#editor\\:retire").click();
+      a.driver.switchTo().alert().accept();
+      a.waitUntil(d -> d.getPageSource().contains("Retired \u201ctransfer\u201d"));
+      a.waitForAjax();
+      assertEquals("4", a.find("#editor\\:version").getText());
+      a.screenshot("taxonomy-editor-after-rename");
+    }
+    Answer after = admin.get("/taxonomies/" + taxonomyId);
+    assertEquals(200, after.status(), after.toString());
+    assertEquals(4, after.json().getInt("version"));
+    var categories = after.json().getJsonArray("categories").getValuesAs(JsonObject.class);
+    assertTrue(categories.stream().anyMatch(c -> c.getString("name").equals("cards")));
+    assertTrue(categories.stream().noneMatch(c -> c.getString("name").equals("card")));
+    assertTrue(
+        categories.stream()
+            .anyMatch(
+                c -> c.getString("name").equals("atm") && "cards".equals(c.getString("parent"))));
+    // The open review came along: it resolves with the new name.
+    Answer r = admin.post("/reviews/" + open + "/resolve", "{\"category\":\"cards\"}");
+    assertEquals(200, r.status(), r.toString());
+    assertEquals("cards", r.json().getString("chosenCategory"));
+    assertEquals("cards", task(labelled).getString("chosenCategory"), "earlier labels follow too");
   }
 }
