@@ -21,6 +21,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -287,5 +288,64 @@ class PortalIT {
     assertEquals(200, r.status(), r.toString());
     assertEquals("cards", r.json().getString("chosenCategory"));
     assertEquals("cards", task(labelled).getString("chosenCategory"), "earlier labels follow too");
+  }
+
+  @Test
+  void datasetUploadShowsReportAndCommitsOnlyGoodLines() throws Exception {
+    JsonObject t = taxonomyWithModelJson();
+    long taxonomyId = t.getJsonNumber("id").longValue();
+    String i = "\"instruction\":\"Categorize the following user query.\"";
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("qcat-upload-", ".jsonl");
+    java.nio.file.Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "{" + i + ",\"input\":\"My card is lost\",\"output\":\"card\"}",
+            "{" + i + ",\"input\":\"Loan rates?\",\"output\":\"loan\"}",
+            "{" + i + ",\"input\":\"Send money abroad\",\"output\":\"transfer\"}",
+            "{this is not json",
+            "{" + i + ",\"input\":\"Pizza?\",\"output\":\"pizza\"}"));
+    try (Browser a = new Browser().signIn("admin", ADMIN_PASSWORD)) {
+      a.open("/portal/admin/datasets.xhtml");
+      Select taxonomy = new Select(a.find("#pick\\:taxonomy"));
+      String label = t.getString("name") + " v1";
+      if (!taxonomy.getFirstSelectedOption().getText().equals(label)) {
+        WebElement before = a.find("#pick\\:newName");
+        taxonomy.selectByVisibleText(label);
+        a.waitUntil(ExpectedConditions.stalenessOf(before)); // the form was rendered again
+        a.waitForAjax();
+      }
+      a.find("#pick\\:newName").sendKeys("upload-test");
+      a.find("#pick\\:create").click();
+      a.waitUntil(d -> d.getPageSource().contains("Dataset \u201cupload-test\u201d created."));
+      a.waitForAjax();
+      a.find("#upload input[type=file]").sendKeys(file.toAbsolutePath().toString());
+      a.find("#upload\\:check").click();
+      String summary = a.waitUntil(d -> d.findElement(By.id("reportSummary"))).getText();
+      assertTrue(
+          summary.contains("5 lines read, 3 would be imported, 2 would be skipped"), summary);
+      String report = a.find("#upload\\:skipped").getText();
+      assertTrue(report.contains("4") && report.contains("5"), report);
+      a.screenshot("dataset-import-report");
+      assertEquals(0, examplesIn(taxonomyId, "upload-test"), "nothing stored before the commit");
+
+      a.find("#upload\\:commit").click();
+      a.waitUntil(d -> d.getPageSource().contains("Imported 3 examples"));
+      assertEquals(3, examplesIn(taxonomyId, "upload-test"));
+      a.waitUntil(
+          d -> d.findElements(By.cssSelector("#examplesForm\\:examples_data tr")).size() == 3);
+      a.screenshot("dataset-after-commit");
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
+  }
+
+  private long examplesIn(long taxonomyId, String dataset) {
+    Answer d = admin.get("/taxonomies/" + taxonomyId + "/datasets");
+    assertEquals(200, d.status(), d.toString());
+    return d.body().asJsonArray().getValuesAs(JsonObject.class).stream()
+        .filter(o -> o.getString("name").equals(dataset))
+        .mapToLong(o -> o.getJsonNumber("examples").longValue())
+        .sum();
   }
 }
