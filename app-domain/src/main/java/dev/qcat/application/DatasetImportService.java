@@ -36,4 +36,26 @@ public interface DatasetImportService {
       int maxTextLength,
       String actor)
       throws NotFoundException;
+
+  /**
+   * Runs {@link #importJsonl} and rolls it back: the report of what an import would do, with
+   * nothing stored (the portal shows it before the admin commits).
+   *
+   * @return the report; {@code imported} counts the lines that would be stored. Never null.
+   */
+  ImportReport previewJsonl(
+      long datasetId,
+      InputStream jsonl,
+      Split defaultSplit,
+      boolean createCategories,
+      int maxTextLength,
+      String actor)
+      throws NotFoundException;
+
+  /**
+   * @return examples of a dataset from {@code first}, at most {@code max}, oldest first. Never
+   *     null.
+   */
+  List<dev.qcat.application.Views.ExampleView> examples(long datasetId, int first, int max)
+      throws NotFoundException;
 }

@@ -41,4 +41,33 @@ public interface TaxonomyService {
    * @return the categories of a taxonomy, retired ones included. Never null.
    */
   List<CategoryView> categories(long taxonomyId) throws NotFoundException;
+
+  /**
+   * @return example count per category name over the taxonomy's datasets. Never null.
+   */
+  java.util.Map<String, Long> exampleCounts(long taxonomyId) throws NotFoundException;
+
+  /** A change of a taxonomy's categories, made by the editor. */
+  sealed interface CategoryChange {
+    /** Adds a category under {@code parent} (null: top level). */
+    record Add(String name, String description, String parent) implements CategoryChange {}
+
+    /** Renames in place: examples and open reviews carry over. */
+    record Rename(String name, String newName) implements CategoryChange {}
+
+    /** Moves under {@code newParent} (null: top level). */
+    record Move(String name, String newParent) implements CategoryChange {}
+
+    /** Stops offering the category. */
+    record Retire(String name) implements CategoryChange {}
+  }
+
+  /**
+   * Applies one change; the taxonomy gets the next version number and an audit event ({@code
+   * taxonomy.category.add|rename|move|retire}) records it.
+   *
+   * @throws IllegalArgumentException if the change does not fit the taxonomy (message says why)
+   */
+  TaxonomyView change(long taxonomyId, CategoryChange change, String actor)
+      throws NotFoundException;
 }

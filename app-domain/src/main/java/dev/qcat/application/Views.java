@@ -3,6 +3,7 @@ package dev.qcat.application;
 import dev.qcat.domain.model.category.Category;
 import dev.qcat.domain.model.category.Taxonomy;
 import dev.qcat.domain.model.dataset.Dataset;
+import dev.qcat.domain.model.dataset.Example;
 import dev.qcat.domain.model.modelversion.ModelVersion;
 import dev.qcat.domain.model.question.ScoredCategory;
 import dev.qcat.domain.model.review.ReviewTask;
@@ -134,6 +135,15 @@ public final class Views {
           m.threshold().isPresent() ? m.threshold().getAsDouble() : null,
           m.status().name(),
           m.metrics().orElse(null));
+    }
+  }
+
+  /** One example of a dataset. */
+  public record ExampleView(long id, String text, String category, String source, String split) {
+
+    public static ExampleView of(Example e) {
+      return new ExampleView(
+          e.id(), e.text(), e.category().name(), e.source().name(), e.split().name());
     }
   }
 

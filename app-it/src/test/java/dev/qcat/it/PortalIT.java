@@ -21,6 +21,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The PrimeFaces portal in a real browser (headless Chromium through Selenium) against the EAR on a
@@ -49,6 +51,11 @@ class PortalIT {
 
   /** A taxonomy with card/loan/transfer served by the keyword model; returns its name. */
   private String taxonomyWithModel() {
+    return taxonomyWithModelJson().getString("name");
+  }
+
+  /** As {@link #taxonomyWithModel()}; returns the taxonomy's JSON. */
+  private JsonObject taxonomyWithModelJson() {
     String name = Api.unique("portal");
     Answer t =
         admin.post(
@@ -69,7 +76,7 @@ class PortalIT {
     assertEquals(201, m.status(), m.toString());
     Answer a = admin.post("/model-versions/" + m.json().getJsonNumber("id") + "/activate", "");
     assertEquals(200, a.status(), a.toString());
-    return name;
+    return t.json();
   }
 
   /** Classifies a question that names no category, so it goes to review; returns the task id. */
@@ -225,5 +232,120 @@ class PortalIT {
       assertNull(r.driver.executeScript("return window.qcatXss;"), "no script ran");
       r.screenshot("review-markup-as-text");
     }
+  }
+
+  @Test
+  void taxonomyEditorRenameCarriesExamplesAndOpenReviews() {
+    JsonObject t = taxonomyWithModelJson();
+    long taxonomyId = t.getJsonNumber("id").longValue();
+    String name = t.getString("name");
+    long labelled = reviewTask(name, "An example labelled before the rename");
+    Answer resolved = admin.post("/reviews/" + labelled + "/resolve", "{\"category\":\"card\"}");
+    assertEquals(200, resolved.status(), resolved.toString());
+    long open = reviewTask(name, "Still open during the rename");
+
+    try (Browser a = new Browser().signIn("admin", ADMIN_PASSWORD)) {
+      a.open("/portal/admin/taxonomies.xhtml");
+      a.driver.findElement(By.linkText("Edit")).isDisplayed();
+      a.open("/portal/admin/taxonomy.xhtml?id=" + taxonomyId);
+      assertEquals("1", a.find("#editor\\:version").getText());
+      new Select(a.find("#editor\\:selected")).selectByVisibleText("card");
+      a.find("#editor\\:newName").sendKeys("cards");
+      a.find("#editor\\:rename").click();
+      a.waitUntil(d -> d.getPageSource().contains("Renamed \u201ccard\u201d to \u201ccards\u201d"));
+      a.waitForAjax();
+      assertEquals("2", a.find("#editor\\:version").getText());
+      WebElement row =
+          a.driver.findElement(By.xpath("//tbody//tr[td[1][normalize-space()='cards']]"));
+      assertEquals("1", row.findElements(By.tagName("td")).get(3).getText().trim(), row.getText());
+
+      a.find("#editor\\:addName").sendKeys("atm");
+      new Select(a.find("#editor\\:addParent")).selectByVisibleText("cards");
+      a.find("#editor\\:add").click();
+      a.waitUntil(d -> d.getPageSource().contains("Added \u201catm\u201d"));
+      a.waitForAjax();
+
+      new Select(a.find("#editor\\:selected")).selectByVisibleText("transfer");
+      a.find("#editor\\:retire").click();
+      a.driver.switchTo().alert().accept();
+      a.waitUntil(d -> d.getPageSource().contains("Retired \u201ctransfer\u201d"));
+      a.waitForAjax();
+      assertEquals("4", a.find("#editor\\:version").getText());
+      a.screenshot("taxonomy-editor-after-rename");
+    }
+    Answer after = admin.get("/taxonomies/" + taxonomyId);
+    assertEquals(200, after.status(), after.toString());
+    assertEquals(4, after.json().getInt("version"));
+    var categories = after.json().getJsonArray("categories").getValuesAs(JsonObject.class);
+    assertTrue(categories.stream().anyMatch(c -> c.getString("name").equals("cards")));
+    assertTrue(categories.stream().noneMatch(c -> c.getString("name").equals("card")));
+    assertTrue(
+        categories.stream()
+            .anyMatch(
+                c -> c.getString("name").equals("atm") && "cards".equals(c.getString("parent"))));
+    // The open review came along: it resolves with the new name.
+    Answer r = admin.post("/reviews/" + open + "/resolve", "{\"category\":\"cards\"}");
+    assertEquals(200, r.status(), r.toString());
+    assertEquals("cards", r.json().getString("chosenCategory"));
+    assertEquals("cards", task(labelled).getString("chosenCategory"), "earlier labels follow too");
+  }
+
+  @Test
+  void datasetUploadShowsReportAndCommitsOnlyGoodLines() throws Exception {
+    JsonObject t = taxonomyWithModelJson();
+    long taxonomyId = t.getJsonNumber("id").longValue();
+    String i = "\"instruction\":\"Categorize the following user query.\"";
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("qcat-upload-", ".jsonl");
+    java.nio.file.Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "{" + i + ",\"input\":\"My card is lost\",\"output\":\"card\"}",
+            "{" + i + ",\"input\":\"Loan rates?\",\"output\":\"loan\"}",
+            "{" + i + ",\"input\":\"Send money abroad\",\"output\":\"transfer\"}",
+            "{this is not json",
+            "{" + i + ",\"input\":\"Pizza?\",\"output\":\"pizza\"}"));
+    try (Browser a = new Browser().signIn("admin", ADMIN_PASSWORD)) {
+      a.open("/portal/admin/datasets.xhtml");
+      Select taxonomy = new Select(a.find("#pick\\:taxonomy"));
+      String label = t.getString("name") + " v1";
+      if (!taxonomy.getFirstSelectedOption().getText().equals(label)) {
+        WebElement before = a.find("#pick\\:newName");
+        taxonomy.selectByVisibleText(label);
+        a.waitUntil(ExpectedConditions.stalenessOf(before)); // the form was rendered again
+        a.waitForAjax();
+      }
+      a.find("#pick\\:newName").sendKeys("upload-test");
+      a.find("#pick\\:create").click();
+      a.waitUntil(d -> d.getPageSource().contains("Dataset \u201cupload-test\u201d created."));
+      a.waitForAjax();
+      a.find("#upload input[type=file]").sendKeys(file.toAbsolutePath().toString());
+      a.find("#upload\\:check").click();
+      String summary = a.waitUntil(d -> d.findElement(By.id("reportSummary"))).getText();
+      assertTrue(
+          summary.contains("5 lines read, 3 would be imported, 2 would be skipped"), summary);
+      String report = a.find("#upload\\:skipped").getText();
+      assertTrue(report.contains("4") && report.contains("5"), report);
+      a.screenshot("dataset-import-report");
+      assertEquals(0, examplesIn(taxonomyId, "upload-test"), "nothing stored before the commit");
+
+      a.find("#upload\\:commit").click();
+      a.waitUntil(d -> d.getPageSource().contains("Imported 3 examples"));
+      assertEquals(3, examplesIn(taxonomyId, "upload-test"));
+      a.waitUntil(
+          d -> d.findElements(By.cssSelector("#examplesForm\\:examples_data tr")).size() == 3);
+      a.screenshot("dataset-after-commit");
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
+  }
+
+  private long examplesIn(long taxonomyId, String dataset) {
+    Answer d = admin.get("/taxonomies/" + taxonomyId + "/datasets");
+    assertEquals(200, d.status(), d.toString());
+    return d.body().asJsonArray().getValuesAs(JsonObject.class).stream()
+        .filter(o -> o.getString("name").equals(dataset))
+        .mapToLong(o -> o.getJsonNumber("examples").longValue())
+        .sum();
   }
 }

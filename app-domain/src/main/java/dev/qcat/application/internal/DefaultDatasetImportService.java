@@ -3,6 +3,7 @@ package dev.qcat.application.internal;
 import dev.qcat.application.DatasetImportService;
 import dev.qcat.application.NotFoundException;
 import dev.qcat.application.Views.DatasetView;
+import dev.qcat.application.Views.ExampleView;
 import dev.qcat.domain.model.audit.AuditEvent;
 import dev.qcat.domain.model.audit.AuditLog;
 import dev.qcat.domain.model.category.Category;
@@ -17,6 +18,8 @@ import dev.qcat.domain.model.dataset.ExampleSource;
 import dev.qcat.domain.model.dataset.ImportReport;
 import dev.qcat.domain.model.dataset.ImportReport.SkippedLine;
 import dev.qcat.domain.model.dataset.Split;
+import jakarta.annotation.Resource;
+import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
@@ -133,5 +136,28 @@ public class DefaultDatasetImportService implements DatasetImportService {
             datasetId,
             "read=" + read + " imported=" + imported + " skipped=" + skipped.size()));
     return new ImportReport(datasetId, read, imported, skipped);
+  }
+
+  @Resource private SessionContext context;
+
+  @Override
+  public ImportReport previewJsonl(
+      long datasetId,
+      InputStream jsonl,
+      Split defaultSplit,
+      boolean createCategories,
+      int maxTextLength,
+      String actor)
+      throws NotFoundException {
+    ImportReport report =
+        importJsonl(datasetId, jsonl, defaultSplit, createCategories, maxTextLength, actor);
+    context.setRollbackOnly(); // a preview: the same checks, nothing kept
+    return report;
+  }
+
+  @Override
+  public List<ExampleView> examples(long datasetId, int first, int max) throws NotFoundException {
+    datasets.find(datasetId).orElseThrow(() -> new NotFoundException("Dataset", datasetId));
+    return datasets.findExamples(datasetId, first, max).stream().map(ExampleView::of).toList();
   }
 }

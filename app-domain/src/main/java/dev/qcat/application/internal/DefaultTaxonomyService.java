@@ -2,6 +2,7 @@ package dev.qcat.application.internal;
 
 import dev.qcat.application.NotFoundException;
 import dev.qcat.application.TaxonomyService;
+import dev.qcat.application.TaxonomyService.CategoryChange;
 import dev.qcat.application.Views.CategoryView;
 import dev.qcat.application.Views.TaxonomyView;
 import dev.qcat.domain.model.audit.AuditEvent;
@@ -79,5 +80,63 @@ public class DefaultTaxonomyService implements TaxonomyService {
 
   private Taxonomy taxonomy(long id) throws NotFoundException {
     return taxonomies.find(id).orElseThrow(() -> new NotFoundException("Taxonomy", id));
+  }
+
+  @Override
+  public java.util.Map<String, Long> exampleCounts(long taxonomyId) throws NotFoundException {
+    Taxonomy t = taxonomy(taxonomyId);
+    java.util.Map<Long, Long> byId = datasets.countExamplesByCategory(taxonomyId);
+    java.util.Map<String, Long> counts = new java.util.HashMap<>();
+    for (Category c : t.categories()) {
+      counts.put(c.name(), byId.getOrDefault(c.id(), 0L));
+    }
+    return counts;
+  }
+
+  @Override
+  public TaxonomyView change(long taxonomyId, CategoryChange change, String actor)
+      throws NotFoundException {
+    Taxonomy t = taxonomy(taxonomyId);
+    String action;
+    String details;
+    Category c;
+    if (change instanceof CategoryChange.Add a) {
+      Category parent =
+          a.parent() == null || a.parent().isBlank()
+              ? null
+              : t.category(a.parent())
+                  .orElseThrow(
+                      () ->
+                          new IllegalArgumentException("no parent category '" + a.parent() + "'"));
+      c = t.addCategory(a.name(), a.description(), parent);
+      action = "add";
+      details = a.name();
+    } else if (change instanceof CategoryChange.Rename r) {
+      c = t.renameCategory(r.name(), r.newName());
+      action = "rename";
+      details = r.name() + " -> " + r.newName();
+    } else if (change instanceof CategoryChange.Move m) {
+      String parent = m.newParent() == null || m.newParent().isBlank() ? null : m.newParent();
+      c = t.moveCategory(m.name(), parent);
+      action = "move";
+      details = m.name() + " under " + (parent == null ? "(top level)" : parent);
+    } else if (change instanceof CategoryChange.Retire r) {
+      c = t.retireCategory(r.name());
+      action = "retire";
+      details = r.name();
+    } else {
+      throw new IllegalArgumentException("unknown change " + change);
+    }
+    int next = taxonomies.findLatestByName(t.name()).map(Taxonomy::version).orElse(t.version()) + 1;
+    t.revise(Math.max(next, t.version() + 1));
+    taxonomies.flush();
+    audit.record(
+        new AuditEvent(
+            actor,
+            "taxonomy.category." + action,
+            "Taxonomy",
+            t.id(),
+            details + "; now v" + t.version() + " (category id " + c.id() + ")"));
+    return TaxonomyView.of(t);
   }
 }

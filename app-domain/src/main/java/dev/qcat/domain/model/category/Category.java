@@ -60,6 +60,20 @@ public class Category {
     this.parent = parent;
   }
 
+  /** Renames in place: examples, predictions and reviews keep pointing at this category. */
+  void rename(String newName) {
+    Objects.requireNonNull(newName, "Category name is required.");
+    if (newName.isBlank()) {
+      throw new IllegalArgumentException("Category name must not be blank.");
+    }
+    this.name = newName;
+  }
+
+  /** Moves under another parent (null: top level). */
+  void moveTo(Category newParent) {
+    this.parent = newParent;
+  }
+
   /** Stops offering this category; history keeps pointing at it. */
   public void retire() {
     status = CategoryStatus.RETIRED;

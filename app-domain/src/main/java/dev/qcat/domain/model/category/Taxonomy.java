@@ -125,6 +125,71 @@ public class Taxonomy {
     return Collections.unmodifiableList(categories);
   }
 
+  /**
+   * Renames a category in place, so its examples and open reviews carry over.
+   *
+   * @throws IllegalArgumentException if there is no such category or the new name is taken
+   */
+  public Category renameCategory(String name, String newName) {
+    Category c = existing(name);
+    if (!name.equals(newName) && category(newName).isPresent()) {
+      throw new IllegalArgumentException(
+          "Category '" + newName + "' already exists in taxonomy " + this.name);
+    }
+    c.rename(newName);
+    return c;
+  }
+
+  /**
+   * Moves a category under another (null: top level).
+   *
+   * @throws IllegalArgumentException if either is missing or the move would make a cycle
+   */
+  public Category moveCategory(String name, String newParent) {
+    Category c = existing(name);
+    Category parent = newParent == null ? null : existing(newParent);
+    for (Category p = parent; p != null; p = p.parent().orElse(null)) {
+      if (p == c) {
+        throw new IllegalArgumentException(
+            "Cannot move '" + name + "' under '" + newParent + "': that is inside it");
+      }
+    }
+    c.moveTo(parent);
+    return c;
+  }
+
+  /**
+   * Retires a category: no longer offered to the model or reviewers; history keeps it.
+   *
+   * @throws IllegalArgumentException if there is no such category
+   */
+  public Category retireCategory(String name) {
+    Category c = existing(name);
+    c.retire();
+    return c;
+  }
+
+  /**
+   * Records a change of the categories as a new version number of this taxonomy.
+   *
+   * @param nextVersion greater than every version of this taxonomy's name
+   */
+  public void revise(int nextVersion) {
+    if (nextVersion <= version) {
+      throw new IllegalArgumentException(
+          "next version must be > " + version + " but was " + nextVersion);
+    }
+    this.version = nextVersion;
+  }
+
+  private Category existing(String name) {
+    return category(name)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "'" + name + "' is not a category of taxonomy " + this.name));
+  }
+
   /** Changes the routing settings, fractions in [0, 1]. */
   public void changeRouting(double reviewThreshold, double auditRate) {
     this.reviewThreshold = fraction(reviewThreshold, "reviewThreshold");

@@ -21,4 +21,7 @@ public interface TaxonomyRepository {
   Optional<Category> findCategory(long id);
 
   void store(Taxonomy taxonomy);
+
+  /** Writes pending changes now (new categories get their ids). */
+  void flush();
 }

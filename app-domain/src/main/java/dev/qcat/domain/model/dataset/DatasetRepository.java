@@ -25,6 +25,12 @@ public interface DatasetRepository {
   long countExamples(long datasetId);
 
   /**
+   * @return example count per category id over all datasets of the taxonomy; categories without
+   *     examples are absent. Never null.
+   */
+  java.util.Map<Long, Long> countExamplesByCategory(long taxonomyId);
+
+  /**
    * @return examples of a dataset in insertion order, at most {@code max}. Never null.
    */
   List<Example> findExamples(long datasetId, int first, int max);

@@ -50,6 +50,21 @@ public class JpaDatasetRepository implements DatasetRepository {
   }
 
   @Override
+  public java.util.Map<Long, Long> countExamplesByCategory(long taxonomyId) {
+    java.util.Map<Long, Long> counts = new java.util.HashMap<>();
+    for (Object[] row :
+        em.createQuery(
+                "select e.category.id, count(e) from Example e where e.dataset.taxonomy.id = :t"
+                    + " group by e.category.id",
+                Object[].class)
+            .setParameter("t", taxonomyId)
+            .getResultList()) {
+      counts.put((Long) row[0], (Long) row[1]);
+    }
+    return counts;
+  }
+
+  @Override
   public long countExamples(long datasetId) {
     return em.createQuery("select count(e) from Example e where e.dataset.id = :d", Long.class)
         .setParameter("d", datasetId)

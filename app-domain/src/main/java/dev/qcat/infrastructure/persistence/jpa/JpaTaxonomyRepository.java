@@ -46,4 +46,9 @@ public class JpaTaxonomyRepository implements TaxonomyRepository {
     }
     taxonomy.categories().stream().filter(c -> c.id() == null).forEach(em::persist);
   }
+
+  @Override
+  public void flush() {
+    em.flush();
+  }
 }
