@@ -4,9 +4,12 @@ import dev.qcat.inference.io.GgufType;
 import dev.qcat.inference.io.HfCheckpoint;
 import dev.qcat.inference.io.OllamaModelfile;
 import dev.qcat.inference.io.Qwen2GgufExporter;
+import dev.qcat.inference.lora.LoraAdapter;
+import dev.qcat.inference.lora.PeftAdapterIO;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,7 +40,7 @@ final class ExportGgufCommand implements Callable<Integer> {
   @Option(
       names = "--adapter",
       paramLabel = "DIR",
-      description = "PEFT LoRA adapter to merge first (not supported yet).")
+      description = "PEFT LoRA adapter to merge into the base weights first (W + (alpha/r)·B·A).")
   Path adapter;
 
   @Option(
@@ -57,11 +60,10 @@ final class ExportGgufCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (adapter != null) {
-      throw new UsageException(
-          "--adapter is not supported yet (LoRA merging comes with a later issue)");
-    }
     Cli.requireDirectory("--model", model);
+    if (adapter != null) {
+      Cli.requireDirectory("--adapter", adapter);
+    }
     String t = type.toUpperCase(Locale.ROOT);
     GgufType ggufType =
         Arrays.stream(GgufType.values())
@@ -74,7 +76,20 @@ final class ExportGgufCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     long bytes;
     try (HfCheckpoint checkpoint = HfCheckpoint.load(model)) {
-      bytes = Qwen2GgufExporter.export(checkpoint, ggufType, out);
+      if (adapter == null) {
+        bytes = Qwen2GgufExporter.export(checkpoint, ggufType, out);
+      } else {
+        LoraAdapter lora = PeftAdapterIO.load(adapter);
+        lora.checkAgainst(checkpoint.config());
+        bytes =
+            Qwen2GgufExporter.export(
+                checkpoint.config(),
+                Set.copyOf(checkpoint.tensorNames()),
+                lora.applyTo(checkpoint.config(), checkpoint::tensor),
+                checkpoint.tokenizerFile(),
+                ggufType,
+                out);
+      }
     }
     Path modelfile = OllamaModelfile.writeBeside(out);
     spec.commandLine()

@@ -1,12 +1,19 @@
 package dev.qcat.inference.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qcat.inference.io.CheckpointKeys;
+import dev.qcat.inference.io.GgufReader;
+import dev.qcat.inference.io.HfCheckpoint;
+import dev.qcat.inference.io.Qwen2GgufExporter;
 import dev.qcat.inference.io.SafetensorsDtype;
+import dev.qcat.inference.lora.LoraAdapter;
+import dev.qcat.inference.lora.PeftAdapterIO;
 import dev.qcat.inference.model.RandomCheckpoint;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,6 +21,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -226,6 +234,37 @@ class TrainCommandTest {
         JSON.readTree(adapter.resolve("calibration.json").toFile()).get("temperature").asDouble();
     assertEquals(t, o.get("temperature").asDouble(), 1e-12);
     assertTrue(o.get("nll_after").asDouble() >= 0);
+  }
+
+  @Test
+  void exportsTheMergedAdapterToGguf() throws IOException {
+    Path gguf = dir.resolve("merged.gguf");
+    Run r =
+        qcat(
+            "export-gguf",
+            "--model",
+            model.toString(),
+            "--adapter",
+            adapter.toString(),
+            "--type",
+            "F32",
+            "--out",
+            gguf.toString());
+    assertEquals(0, r.code(), r.err());
+    String q = CheckpointKeys.layer(CheckpointKeys.Q_PROJ_WEIGHT, 0);
+    float[] merged;
+    float[] base;
+    try (HfCheckpoint ckpt = HfCheckpoint.load(model)) {
+      LoraAdapter lora = PeftAdapterIO.load(adapter);
+      merged = lora.applyTo(ckpt.config(), ckpt::tensor).apply(q).data();
+      base = ckpt.tensor(q).data();
+    }
+    float[] exported;
+    try (GgufReader reader = GgufReader.open(gguf)) {
+      exported = reader.readTensor(Qwen2GgufExporter.ggufName(q).orElseThrow());
+    }
+    assertArrayEquals(merged, exported, "the GGUF holds W + (alpha/r)·B·A");
+    assertFalse(Arrays.equals(base, exported), "training moved q_proj away from the base");
   }
 
   @Test
