@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -596,9 +597,16 @@ public final class LoraTrainer {
   // ---------------------------------------------------------------------------------------------
   // Checkpoints
 
+  /**
+   * Writes the checkpoint into {@code step-NNNNNN.partial} and renames it when complete, so a crash
+   * while writing never leaves a half-written {@code step-NNNNNN} that {@code --resume} would trip
+   * over.
+   */
   private Path saveCheckpoint(Path outDir, AdamW optimizer, State state, long totalSteps) {
-    Path dir =
+    Path done =
         outDir.resolve(CHECKPOINTS).resolve(String.format(Locale.ROOT, "step-%06d", state.step));
+    Path dir = done.resolveSibling(done.getFileName() + ".partial");
+    deleteRecursively(dir);
     PeftAdapterIO.save(dir, model.toAdapter());
     SafetensorsWriter.write(
         dir.resolve("optimizer.safetensors"), SafetensorsDtype.F32, optimizer.state());
@@ -621,7 +629,26 @@ public final class LoraTrainer {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + dir.resolve("trainer_state.json"), e);
     }
-    return dir;
+    deleteRecursively(done);
+    try {
+      Files.move(dir, done, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rename " + dir + " to " + done, e);
+    }
+    return done;
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
   }
 
   private void loadCheckpoint(Path dir, AdamW optimizer, State state, long totalSteps) {

@@ -1,6 +1,7 @@
 package dev.qcat.inference.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -121,6 +122,9 @@ class LoraTrainerTest {
       assertEquals(7, r.steps());
       checkpoint = r.checkpoint().orElseThrow();
       assertTrue(Files.isRegularFile(checkpoint.resolve("optimizer.safetensors")));
+      assertFalse(
+          Files.exists(checkpoint.resolveSibling(checkpoint.getFileName() + ".partial")),
+          "a complete checkpoint leaves no .partial directory behind");
     }
     try (LoraModel model = freshModel(lora, 999)) { // initial A is overwritten by the checkpoint
       TrainingResult r =
