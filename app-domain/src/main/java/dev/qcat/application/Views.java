@@ -154,4 +154,12 @@ public final class Views {
       return new DatasetView(d.id(), d.taxonomy().id(), d.name(), d.kind().name(), examples);
     }
   }
+
+  /** One audit event. */
+  public record AuditView(OffsetDateTime occurredAt, String actor, String action, String details) {
+
+    public static AuditView of(dev.qcat.domain.model.audit.AuditEvent e) {
+      return new AuditView(e.occurredAt(), e.actor(), e.action(), e.details());
+    }
+  }
 }

@@ -34,4 +34,11 @@ public interface DatasetRepository {
    * @return examples of a dataset in insertion order, at most {@code max}. Never null.
    */
   List<Example> findExamples(long datasetId, int first, int max);
+
+  /**
+   * Moves every example of one category to another (a merge), in all datasets.
+   *
+   * @return the number of examples moved
+   */
+  int relabelExamples(long fromCategoryId, long toCategoryId);
 }

@@ -81,4 +81,13 @@ public class JpaDatasetRepository implements DatasetRepository {
         .setMaxResults(max)
         .getResultList();
   }
+
+  @Override
+  public int relabelExamples(long fromCategoryId, long toCategoryId) {
+    return em.createNativeQuery(
+            "update example set category_id = ?1, updated_at = now() where category_id = ?2")
+        .setParameter(1, toCategoryId)
+        .setParameter(2, fromCategoryId)
+        .executeUpdate();
+  }
 }
