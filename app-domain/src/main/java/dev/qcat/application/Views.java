@@ -65,6 +65,10 @@ public final class Views {
    *
    * @param latencyMs wall time of the classification, milliseconds
    * @param reviewTaskId the review task created for it, or null
+   * @param errorBound bound on the confidence error caused by pruning, fraction in [0, 1]
+   * @param zeroShot true if the chosen category was scored zero-shot: added to the taxonomy after
+   *     the answering model version was created, so the model knew it only from its name and
+   *     description listed in the prompt (DESIGN.md §2)
    */
   public record PredictionView(
       long id,
@@ -76,7 +80,8 @@ public final class Views {
       int latencyMs,
       String routing,
       Long reviewTaskId,
-      double errorBound) {}
+      double errorBound,
+      boolean zeroShot) {}
 
   /** One review task with the prediction it is about. */
   public record ReviewView(
