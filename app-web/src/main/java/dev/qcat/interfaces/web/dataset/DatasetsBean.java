@@ -21,6 +21,7 @@ import dev.qcat.interfaces.web.Messages;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.EJB;
 import jakarta.ejb.EJBException;
+import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -32,6 +33,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.primefaces.component.datatable.DataTable;
 import org.primefaces.event.RowEditEvent;
 import org.primefaces.model.FilterMeta;
 import org.primefaces.model.LazyDataModel;
@@ -218,6 +220,17 @@ public class DatasetsBean implements Serializable {
   /** Applies the search and filters (the table reloads from its first page). */
   public void applyFilter() {
     selected = new ArrayList<>();
+    firstPage();
+  }
+
+  /** Shows the table's first page again (after the filter or the dataset changed). */
+  private static void firstPage() {
+    FacesContext faces = FacesContext.getCurrentInstance();
+    if (faces != null
+        && faces.getViewRoot() != null
+        && faces.getViewRoot().findComponent(":examplesForm:examples") instanceof DataTable t) {
+      t.setFirst(0);
+    }
   }
 
   public void clearFilter() {
@@ -226,6 +239,7 @@ public class DatasetsBean implements Serializable {
     filterSplit = null;
     filterSource = null;
     selected = new ArrayList<>();
+    firstPage();
   }
 
   /** Saves a row edited in the table. */
