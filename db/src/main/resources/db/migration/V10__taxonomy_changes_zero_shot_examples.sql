@@ -19,4 +19,8 @@ alter table example add column updated_at timestamptz;
 -- and full-text search on the question (PostgreSQL text search, 'english' configuration).
 create index example_dataset_id_ix on example (dataset_id, id);
 create index example_dataset_category_ix on example (dataset_id, category_id);
-create index example_text_fts_ix on example using gin (to_tsvector('english', text));
+-- fastupdate off: new rows go into the index at once instead of a pending list that every search
+-- scans linearly until VACUUM (right after a 100,000-row import a search took 1.7 s instead of
+-- milliseconds).
+create index example_text_fts_ix on example using gin (to_tsvector('english', text))
+    with (fastupdate = off);
