@@ -390,6 +390,7 @@ public class DatasetsBean implements Serializable {
     return Json.createObjectBuilder()
         .add("label", label)
         .add("data", data)
+        .add("stack", "splits") // one bar per category, the splits stacked in it
         .add("backgroundColor", color);
   }
 
