@@ -65,6 +65,10 @@ public final class Views {
    *
    * @param latencyMs wall time of the classification, milliseconds
    * @param reviewTaskId the review task created for it, or null
+   * @param errorBound bound on the confidence error caused by pruning, fraction in [0, 1]
+   * @param zeroShot true if the chosen category was scored zero-shot: added to the taxonomy after
+   *     the answering model version was created, so the model knew it only from its name and
+   *     description listed in the prompt (DESIGN.md §2)
    */
   public record PredictionView(
       long id,
@@ -76,7 +80,8 @@ public final class Views {
       int latencyMs,
       String routing,
       Long reviewTaskId,
-      double errorBound) {}
+      double errorBound,
+      boolean zeroShot) {}
 
   /** One review task with the prediction it is about. */
   public record ReviewView(
@@ -138,12 +143,22 @@ public final class Views {
     }
   }
 
-  /** One example of a dataset. */
-  public record ExampleView(long id, String text, String category, String source, String split) {
+  /** One example of a dataset; {@code categoryRetired} is true when its category is retired. */
+  public record ExampleView(
+      long id, String text, String category, String source, String split, boolean categoryRetired) {
+
+    public ExampleView(long id, String text, String category, String source, String split) {
+      this(id, text, category, source, split, false);
+    }
 
     public static ExampleView of(Example e) {
       return new ExampleView(
-          e.id(), e.text(), e.category().name(), e.source().name(), e.split().name());
+          e.id(),
+          e.text(),
+          e.category().name(),
+          e.source().name(),
+          e.split().name(),
+          e.category().status() != dev.qcat.domain.model.category.CategoryStatus.ACTIVE);
     }
   }
 
@@ -154,4 +169,67 @@ public final class Views {
       return new DatasetView(d.id(), d.taxonomy().id(), d.name(), d.kind().name(), examples);
     }
   }
+
+  /** One audit event. */
+  public record AuditView(OffsetDateTime occurredAt, String actor, String action, String details) {
+
+    public static AuditView of(dev.qcat.domain.model.audit.AuditEvent e) {
+      return new AuditView(e.occurredAt(), e.actor(), e.action(), e.details());
+    }
+  }
+
+  /**
+   * Example counts of one category per split.
+   *
+   * @param retired whether the category is retired (its examples wait to be relabelled)
+   */
+  public record BalanceRow(
+      String category, boolean retired, long train, long validation, long test) {
+    public long total() {
+      return train + validation + test;
+    }
+  }
+
+  /**
+   * One occurrence of a duplicated question.
+   *
+   * @param split TRAIN, VALIDATION or TEST
+   * @param exampleId the example's id
+   */
+  public record OccurrenceView(String split, long exampleId, String text, String category) {}
+
+  /**
+   * Examples sharing one normalised text.
+   *
+   * @param kind EXACT (same text after stripping) or NORMALISED (same after NFKC, lower case,
+   *     punctuation removed, whitespace collapsed)
+   * @param leakage whether the members span two or more splits
+   * @param conflictingLabels whether the members carry different categories
+   */
+  public record DuplicateGroupView(
+      String normalisedText,
+      String kind,
+      boolean leakage,
+      boolean conflictingLabels,
+      List<OccurrenceView> occurrences) {}
+
+  /**
+   * Duplicates and leakage of a dataset.
+   *
+   * @param sizes examples per split (TRAIN, VALIDATION, TEST)
+   * @param withinSplitGroups number of groups inside one split
+   * @param leakageGroups number of groups across splits
+   * @param leakedValidation validation examples that also occur in another split
+   * @param leakedTest test examples that also occur in another split
+   * @param groups leakage groups first, then within-split groups, at most the requested number
+   * @param truncated whether groups were left out
+   */
+  public record DuplicatesView(
+      java.util.Map<String, Integer> sizes,
+      int withinSplitGroups,
+      int leakageGroups,
+      int leakedValidation,
+      int leakedTest,
+      List<DuplicateGroupView> groups,
+      boolean truncated) {}
 }

@@ -66,4 +66,28 @@ class MigrationsTest {
       assertEquals("Categorize the following user query.", rs.getString(3));
     }
   }
+
+  // --- data area (issue 6 part C): V10 ---
+
+  @Test
+  void categoriesGetACreationTimeAndPredictionsAZeroShotFlag() throws SQLException {
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("insert into taxonomy (id, name) values (300, 'zero-shot')");
+      s.execute("insert into category (id, taxonomy_id, name) values (300, 300, 'card')");
+      var rs = s.executeQuery("select created_at is not null from category where id = 300");
+      rs.next();
+      assertTrue(rs.getBoolean(1), "category.created_at defaults to now()");
+      s.execute(
+          "insert into model_version (id, taxonomy_id, name, base_model_path)"
+              + " values (300, 300, 'm', '/m')");
+      s.execute(
+          "insert into prediction (question, taxonomy_id, category_id, confidence, top_k,"
+              + " model_version_id, latency_ms, routing)"
+              + " values ('q', 300, 300, 0.5, '[]', 300, 1, 'REVIEW')");
+      rs = s.executeQuery("select zero_shot from prediction where taxonomy_id = 300");
+      rs.next();
+      assertEquals(false, rs.getBoolean(1), "prediction.zero_shot defaults to false");
+    }
+  }
 }

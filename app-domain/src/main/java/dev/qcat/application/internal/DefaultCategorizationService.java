@@ -19,7 +19,11 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.util.List;
 
-/** {@link CategorizationService}: classify → store Prediction → maybe ReviewTask. */
+/**
+ * {@link CategorizationService}: classify → store Prediction → maybe ReviewTask. The classifier
+ * gets the taxonomy with its current categories, so renames, merges and new categories take effect
+ * at once (new ones scored zero-shot until a model trained on them is active).
+ */
 @Stateless
 public class DefaultCategorizationService implements CategorizationService {
 
@@ -38,7 +42,7 @@ public class DefaultCategorizationService implements CategorizationService {
   @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   public List<PredictionView> classify(String taxonomyName, List<String> questions, String client)
       throws NotFoundException, NoActiveModelException {
-    Taxonomy taxonomy = findTaxonomy(taxonomyName);
+    Taxonomy taxonomy = recorder.taxonomyWithCategories(findTaxonomy(taxonomyName).id());
     long start = System.nanoTime();
     List<Classification> answers = classifier.classify(taxonomy, questions);
     int latencyMs = (int) ((System.nanoTime() - start) / 1_000_000);
@@ -62,7 +66,8 @@ public class DefaultCategorizationService implements CategorizationService {
         p.latencyMs(),
         p.routing().name(),
         taskId,
-        0);
+        0,
+        p.zeroShot());
   }
 
   private Taxonomy findTaxonomy(String name) throws NotFoundException {

@@ -3,6 +3,7 @@ package dev.qcat.application.internal;
 import dev.qcat.application.NotFoundException;
 import dev.qcat.application.TaxonomyService;
 import dev.qcat.application.TaxonomyService.CategoryChange;
+import dev.qcat.application.Views.AuditView;
 import dev.qcat.application.Views.CategoryView;
 import dev.qcat.application.Views.TaxonomyView;
 import dev.qcat.domain.model.audit.AuditEvent;
@@ -13,9 +14,15 @@ import dev.qcat.domain.model.category.TaxonomyRepository;
 import dev.qcat.domain.model.dataset.Dataset;
 import dev.qcat.domain.model.dataset.DatasetKind;
 import dev.qcat.domain.model.dataset.DatasetRepository;
+import dev.qcat.domain.model.modelversion.ModelVersion;
+import dev.qcat.domain.model.modelversion.ModelVersionRepository;
+import dev.qcat.domain.model.question.Prediction;
+import dev.qcat.domain.model.question.PredictionRepository;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** {@link TaxonomyService}. */
 @Stateless
@@ -24,6 +31,8 @@ public class DefaultTaxonomyService implements TaxonomyService {
   @Inject private TaxonomyRepository taxonomies;
   @Inject private DatasetRepository datasets;
   @Inject private AuditLog audit;
+  @Inject private PredictionRepository predictions;
+  @Inject private ModelVersionRepository modelVersions;
 
   @Override
   public TaxonomyView create(
@@ -113,8 +122,9 @@ public class DefaultTaxonomyService implements TaxonomyService {
       details = a.name();
     } else if (change instanceof CategoryChange.Rename r) {
       c = t.renameCategory(r.name(), r.newName());
+      int carried = carryOpenReviews(t, r.name(), c, c);
       action = "rename";
-      details = r.name() + " -> " + r.newName();
+      details = r.name() + " -> " + r.newName() + "; open reviews restated: " + carried;
     } else if (change instanceof CategoryChange.Move m) {
       String parent = m.newParent() == null || m.newParent().isBlank() ? null : m.newParent();
       c = t.moveCategory(m.name(), parent);
@@ -124,9 +134,42 @@ public class DefaultTaxonomyService implements TaxonomyService {
       c = t.retireCategory(r.name());
       action = "retire";
       details = r.name();
+    } else if (change instanceof CategoryChange.Merge m) {
+      Category from =
+          t.category(m.source())
+              .orElseThrow(() -> new IllegalArgumentException("no category '" + m.source() + "'"));
+      c = t.mergeCategory(m.source(), m.target());
+      taxonomies.flush();
+      int examples = datasets.relabelExamples(from.id(), c.id());
+      int carried = carryOpenReviews(t, from.name(), from, c);
+      action = "merge";
+      details =
+          m.source()
+              + " into "
+              + m.target()
+              + "; examples relabelled: "
+              + examples
+              + ", open reviews carried: "
+              + carried;
+    } else if (change instanceof CategoryChange.Split sp) {
+      List<Category> parts = t.splitCategory(sp.name(), sp.parts());
+      taxonomies.store(t);
+      c = t.category(sp.name()).orElseThrow();
+      long waiting = datasets.countExamplesByCategory(t.id()).getOrDefault(c.id(), 0L);
+      action = "split";
+      details =
+          sp.name()
+              + " into "
+              + String.join(", ", parts.stream().map(Category::name).toList())
+              + "; "
+              + waiting
+              + " examples stay with "
+              + sp.name()
+              + " until relabelled";
     } else {
       throw new IllegalArgumentException("unknown change " + change);
     }
+    taxonomies.store(t);
     int next = taxonomies.findLatestByName(t.name()).map(Taxonomy::version).orElse(t.version()) + 1;
     t.revise(Math.max(next, t.version() + 1));
     taxonomies.flush();
@@ -138,5 +181,41 @@ public class DefaultTaxonomyService implements TaxonomyService {
             t.id(),
             details + "; now v" + t.version() + " (category id " + c.id() + ")"));
     return TaxonomyView.of(t);
+  }
+
+  /** Restates the open reviews' predictions after {@code fromName} became {@code to}. */
+  private int carryOpenReviews(Taxonomy t, String fromName, Category from, Category to) {
+    int n = 0;
+    for (Prediction p : predictions.findWithOpenReview(t.id())) {
+      if (p.carryOver(fromName, from, to)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public UntrainedChanges untrainedChanges(long taxonomyId) throws NotFoundException {
+    Taxonomy t = taxonomy(taxonomyId);
+    Optional<ModelVersion> active = modelVersions.findActive(taxonomyId);
+    List<AuditView> changes = new ArrayList<>();
+    for (AuditEvent e : audit.about("Taxonomy", taxonomyId)) {
+      if (e.action().startsWith("taxonomy.category.")
+          && (active.isEmpty() || e.occurredAt().isAfter(active.get().createdAt()))) {
+        changes.add(AuditView.of(e));
+      }
+    }
+    List<String> zeroShot =
+        active.isEmpty()
+            ? List.of()
+            : t.activeCategories().stream()
+                .filter(c -> c.isNewerThan(active.get().createdAt()))
+                .map(Category::name)
+                .toList();
+    return new UntrainedChanges(
+        active.map(ModelVersion::name).orElse(null),
+        active.map(ModelVersion::createdAt).orElse(null),
+        changes,
+        zeroShot);
   }
 }

@@ -24,7 +24,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Stores the answers of one classification call in one transaction: a Prediction per question,
  * routed by {@link RoutingPolicy} (category threshold, else model version threshold, else the
- * taxonomy's), and a ReviewTask for those routed to review or audit.
+ * taxonomy's), and a ReviewTask for those routed to review or audit. A prediction whose category
+ * was added after the answering model version was created is marked zero-shot.
  */
 @Stateless
 public class PredictionRecorder {
@@ -33,6 +34,23 @@ public class PredictionRecorder {
   @Inject private ModelVersionRepository modelVersions;
   @Inject private PredictionRepository predictions;
   @Inject private ReviewTaskRepository reviews;
+
+  /**
+   * Loads a taxonomy with its categories, for use outside a transaction (the classifier reads the
+   * categories' names, descriptions and creation times).
+   *
+   * @return the taxonomy, detached, its categories loaded. Never null.
+   * @throws dev.qcat.application.NotFoundException if there is none with that id
+   */
+  public Taxonomy taxonomyWithCategories(long taxonomyId)
+      throws dev.qcat.application.NotFoundException {
+    Taxonomy t =
+        taxonomies
+            .find(taxonomyId)
+            .orElseThrow(() -> new dev.qcat.application.NotFoundException("Taxonomy", taxonomyId));
+    t.categories().forEach(c -> c.createdAt()); // loads the collection
+    return t;
+  }
 
   /**
    * @param latencyMs wall time of the classification, milliseconds
@@ -72,6 +90,9 @@ public class PredictionRecorder {
               latencyMs,
               routing,
               client);
+      if (category.isNewerThan(version.createdAt())) {
+        p.markZeroShot();
+      }
       predictions.store(p);
       Long taskId = null;
       if (routing != Routing.AUTOMATIC) {
@@ -90,7 +111,8 @@ public class PredictionRecorder {
               latencyMs,
               routing.name(),
               taskId,
-              a.errorBound()));
+              a.errorBound(),
+              p.zeroShot()));
     }
     return views;
   }

@@ -60,6 +60,9 @@ public class DjlQuestionClassifier implements QuestionClassifier {
   private final Map<Long, ServingModel> serving = new ConcurrentHashMap<>();
   private final Map<Long, Object> swapLocks = new ConcurrentHashMap<>();
 
+  /** The model version behind each entry of {@link #serving} (detached; basic fields only). */
+  private final Map<Long, ModelVersion> servedVersions = new ConcurrentHashMap<>();
+
   @Resource private ManagedThreadFactory threads;
 
   @Inject @Any private Instance<ModelRuntime> runtimes;
@@ -120,6 +123,7 @@ public class DjlQuestionClassifier implements QuestionClassifier {
         throw new NoActiveModelException(
             "No model is serving taxonomy '" + taxonomy.name() + "'. " + HOW_TO_LOAD);
       }
+      model = current(taxonomy, model);
       CompletableFuture<List<Classification>> answer = model.submit(questions);
       if (answer == null) {
         Thread.onSpinWait(); // swapped in the meantime: ask the successor
@@ -143,9 +147,14 @@ public class DjlQuestionClassifier implements QuestionClassifier {
   @Override
   public void serve(ModelVersion version) throws ModelLoadException {
     Taxonomy taxonomy = version.taxonomy();
-    ModelSpec spec;
+    ModelSpec spec = checkedSpec(version, taxonomy);
+    swapIn(version, taxonomy, spec);
+  }
+
+  private static ModelSpec checkedSpec(ModelVersion version, Taxonomy taxonomy)
+      throws ModelLoadException {
     try {
-      spec = specOf(version, taxonomy);
+      return specOf(version, taxonomy);
     } catch (IllegalArgumentException e) {
       throw new ModelLoadException(
           "Model version "
@@ -155,10 +164,22 @@ public class DjlQuestionClassifier implements QuestionClassifier {
               + ": "
               + e.getMessage());
     }
+  }
+
+  /**
+   * Loads {@code spec} and makes it serve the taxonomy, unless the model serving it already scores
+   * exactly that spec.
+   *
+   * @return the model serving the taxonomy afterwards. Never null.
+   */
+  private ServingModel swapIn(ModelVersion version, Taxonomy taxonomy, ModelSpec spec)
+      throws ModelLoadException {
     synchronized (swapLocks.computeIfAbsent(taxonomy.id(), id -> new Object())) {
       ServingModel current = serving.get(taxonomy.id());
-      if (current != null && current.modelVersionId() == version.id()) {
-        return;
+      if (current != null
+          && current.modelVersionId() == version.id()
+          && sameScoring(current.spec(), spec)) {
+        return current;
       }
       ModelRuntime runtime =
           runtimes.stream()
@@ -189,6 +210,7 @@ public class DjlQuestionClassifier implements QuestionClassifier {
           new ServingModel(
               spec, version.temperature(), loaded, maxBatch, batchWindowMillis, topK, threads);
       ServingModel previous = serving.put(taxonomy.id(), next);
+      servedVersions.put(taxonomy.id(), version);
       if (previous != null) {
         previous.retire();
       }
@@ -203,7 +225,49 @@ public class DjlQuestionClassifier implements QuestionClassifier {
                   + " categories, loaded in "
                   + (System.nanoTime() - start) / 1_000_000
                   + " ms)");
+      return next;
     }
+  }
+
+  /**
+   * The model serving a taxonomy, brought up to date with the taxonomy's categories: after a
+   * rename, add, retire, merge or split since it was loaded, the same model version is loaded again
+   * with the current labels (and, for categories it was not trained on, the zero-shot prompt), so
+   * answers always use the taxonomy's current names.
+   */
+  private ServingModel current(Taxonomy taxonomy, ServingModel model)
+      throws NoActiveModelException {
+    ModelVersion version = servedVersions.get(taxonomy.id());
+    if (version == null || version.id() != model.modelVersionId()) {
+      return model; // being swapped right now: the caller retries with the successor
+    }
+    ModelSpec wanted;
+    try {
+      wanted = specOf(version, taxonomy);
+    } catch (IllegalArgumentException e) {
+      throw new NoActiveModelException(
+          "Taxonomy '" + taxonomy.name() + "' has no active category to answer with.");
+    }
+    if (sameScoring(model.spec(), wanted)) {
+      return model;
+    }
+    try {
+      return swapIn(version, taxonomy, wanted);
+    } catch (ModelLoadException e) {
+      LOG.log(
+          Level.WARNING,
+          "reloading model version "
+              + version.id()
+              + " with the changed categories of "
+              + taxonomy.name()
+              + " failed; it keeps its previous labels",
+          e);
+      return model;
+    }
+  }
+
+  private static boolean sameScoring(ModelSpec a, ModelSpec b) {
+    return a.labels().equals(b.labels()) && a.instruction().equals(b.instruction());
   }
 
   @Override
@@ -212,17 +276,45 @@ public class DjlQuestionClassifier implements QuestionClassifier {
     return m == null ? OptionalLong.empty() : OptionalLong.of(m.modelVersionId());
   }
 
-  private static ModelSpec specOf(ModelVersion v, Taxonomy t) {
+  /**
+   * The labels and prompt a model version scores a taxonomy with: the active categories in creation
+   * order; when some of them were added after the model version was created (so it was not trained
+   * on them, DESIGN.md §2), the instruction is followed by the list of all active categories with
+   * their descriptions ({@link #zeroShotInstruction}) so that the new ones are scored zero-shot.
+   *
+   * @throws IllegalArgumentException if the taxonomy has no active category
+   */
+  static ModelSpec specOf(ModelVersion v, Taxonomy t) {
+    List<Category> active = t.activeCategories();
     List<ModelSpec.Label> labels =
-        t.activeCategories().stream()
+        active.stream()
             .map((Category c) -> new ModelSpec.Label(c.name(), c.description()))
             .toList();
+    boolean zeroShot = active.stream().anyMatch(c -> c.isNewerThan(v.createdAt()));
     return new ModelSpec(
         v.id(),
         v.baseModelPath(),
         v.adapterPath(),
         v.quantization().name(),
-        t.instruction(),
+        zeroShot ? zeroShotInstruction(t.instruction(), labels) : t.instruction(),
         labels);
+  }
+
+  /**
+   * The first part of the user turn when some categories are scored zero-shot: the taxonomy's
+   * instruction, then {@code "Categories:"} and one line {@code "- name: description"} (or {@code
+   * "- name"}) per category; the question follows on the next line (ChatML prompt, DESIGN.md §2).
+   *
+   * @param instruction the taxonomy's instruction
+   * @param labels the categories offered, in order
+   * @return the instruction with the category list. Never null.
+   */
+  public static String zeroShotInstruction(String instruction, List<ModelSpec.Label> labels) {
+    StringBuilder sb = new StringBuilder(instruction).append("\nCategories:");
+    for (ModelSpec.Label l : labels) {
+      sb.append("\n- ").append(l.name());
+      l.description().filter(d -> !d.isBlank()).ifPresent(d -> sb.append(": ").append(d.strip()));
+    }
+    return sb.toString();
   }
 }

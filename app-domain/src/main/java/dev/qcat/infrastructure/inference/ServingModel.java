@@ -108,6 +108,13 @@ public final class ServingModel {
     return stopped;
   }
 
+  /**
+   * @return the spec this model was loaded with (labels, instruction). Never null.
+   */
+  public ModelSpec spec() {
+    return spec;
+  }
+
   public long modelVersionId() {
     return spec.modelVersionId();
   }

@@ -54,6 +54,7 @@ public class DatasetResource {
    *
    * @param split split of lines without a "split" field: train (default), valid or test
    * @param createCategories true to add unknown categories to the taxonomy
+   * @param format {@code jsonl} (default) or {@code csv} (columns {@code text,label}, RFC 4180)
    */
   @POST
   @Path("{id}/import")
@@ -63,6 +64,7 @@ public class DatasetResource {
       @PathParam("id") long id,
       @QueryParam("split") @DefaultValue("train") String split,
       @QueryParam("createCategories") @DefaultValue("false") boolean createCategories,
+      @QueryParam("format") @DefaultValue("jsonl") String format,
       InputStream body)
       throws NotFoundException {
     Split s =
@@ -71,6 +73,18 @@ public class DatasetResource {
                 () ->
                     new BadRequestException(
                         "split is '" + split + "'; expected train, valid or test"));
-    return datasets.importJsonl(id, body, s, createCategories, maxTextLength, caller(security));
+    DatasetImportService.Format f =
+        switch (format.toLowerCase(java.util.Locale.ROOT)) {
+          case "jsonl" -> DatasetImportService.Format.JSONL;
+          case "csv" -> DatasetImportService.Format.CSV;
+          default ->
+              throw new BadRequestException("format is '" + format + "'; expected jsonl or csv");
+        };
+    return datasets.importFile(
+        id,
+        body,
+        new DatasetImportService.ImportOptions(f, s, createCategories, maxTextLength),
+        caller(security),
+        null);
   }
 }

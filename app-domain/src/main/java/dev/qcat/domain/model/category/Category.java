@@ -11,6 +11,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -47,6 +48,9 @@ public class Category {
 
   @Column(name = "review_threshold")
   private Double reviewThreshold;
+
+  @Column(name = "created_at", nullable = false)
+  private OffsetDateTime createdAt = OffsetDateTime.now();
 
   protected Category() {}
 
@@ -107,6 +111,24 @@ public class Category {
 
   public CategoryStatus status() {
     return status;
+  }
+
+  /**
+   * @return when this category joined its taxonomy (UTC offset as stored)
+   */
+  public OffsetDateTime createdAt() {
+    return createdAt;
+  }
+
+  /**
+   * Whether a model version created at {@code modelCreatedAt} cannot have been trained on this
+   * category, so that it must score it zero-shot (DESIGN.md §2).
+   *
+   * @param modelCreatedAt creation time of the model version
+   * @return true if this category was added after it
+   */
+  public boolean isNewerThan(OffsetDateTime modelCreatedAt) {
+    return createdAt.isAfter(modelCreatedAt);
   }
 
   public OptionalDouble reviewThreshold() {

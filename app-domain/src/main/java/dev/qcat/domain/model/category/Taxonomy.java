@@ -170,6 +170,86 @@ public class Taxonomy {
   }
 
   /**
+   * Merges {@code source} into {@code target}: the source is retired and its sub-categories move
+   * under the target. Moving the source's examples and open reviews to the target is the
+   * application's job (they are other aggregates).
+   *
+   * @return the target. Never null.
+   * @throws IllegalArgumentException if either is missing, they are the same, either is retired, or
+   *     the target lies inside the source
+   */
+  public Category mergeCategory(String source, String target) {
+    Category from = existing(source);
+    Category to = existing(target);
+    if (from == to) {
+      throw new IllegalArgumentException("Cannot merge '" + source + "' into itself");
+    }
+    for (Category c : List.of(from, to)) {
+      if (c.status() != CategoryStatus.ACTIVE) {
+        throw new IllegalArgumentException("'" + c.name() + "' is retired");
+      }
+    }
+    for (Category p = to.parent().orElse(null); p != null; p = p.parent().orElse(null)) {
+      if (p == from) {
+        throw new IllegalArgumentException(
+            "Cannot merge '" + source + "' into '" + target + "': the target is inside it");
+      }
+    }
+    for (Category child : categories) {
+      if (child.parent().orElse(null) == from) {
+        child.moveTo(to);
+      }
+    }
+    from.retire();
+    return to;
+  }
+
+  /**
+   * One category a split makes.
+   *
+   * @param name a name not yet used in the taxonomy
+   * @param description optional description (zero-shot prompts), or null
+   */
+  public record SplitPart(String name, String description) {}
+
+  /**
+   * Splits a category into two or more new ones under the same parent; the original is retired. Its
+   * examples keep pointing at it until they are relabelled (the application says so), and its
+   * sub-categories stay under it.
+   *
+   * @param parts the new categories, at least 2, names distinct and new
+   * @return the new categories, in the order given. Never null.
+   * @throws IllegalArgumentException if the category is missing or retired, fewer than 2 parts are
+   *     given, or a part's name is blank, repeated or taken
+   */
+  public List<Category> splitCategory(String name, List<SplitPart> parts) {
+    Category original = existing(name);
+    if (original.status() != CategoryStatus.ACTIVE) {
+      throw new IllegalArgumentException("'" + name + "' is retired");
+    }
+    if (parts == null || parts.size() < 2) {
+      throw new IllegalArgumentException(
+          "A split needs at least 2 new categories but got " + (parts == null ? 0 : parts.size()));
+    }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (SplitPart p : parts) {
+      if (p.name() == null || p.name().isBlank()) {
+        throw new IllegalArgumentException("Category name must not be blank.");
+      }
+      if (!seen.add(p.name()) || category(p.name()).isPresent()) {
+        throw new IllegalArgumentException(
+            "Category '" + p.name() + "' already exists in taxonomy " + this.name);
+      }
+    }
+    List<Category> made = new ArrayList<>();
+    for (SplitPart p : parts) {
+      made.add(addCategory(p.name(), p.description(), original.parent().orElse(null)));
+    }
+    original.retire();
+    return made;
+  }
+
+  /**
    * Records a change of the categories as a new version number of this taxonomy.
    *
    * @param nextVersion greater than every version of this taxonomy's name

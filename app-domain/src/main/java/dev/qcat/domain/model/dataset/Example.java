@@ -15,7 +15,10 @@ import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 import java.util.Objects;
 
-/** One labelled question of a {@link Dataset}. Immutable once stored. */
+/**
+ * One labelled question of a {@link Dataset}. An admin can correct it (text, category, split) or
+ * delete it on the datasets page; a merge of categories relabels it in bulk.
+ */
 @Entity
 @Table(name = "example")
 public class Example {
@@ -46,6 +49,9 @@ public class Example {
   @Column(name = "created_at", nullable = false)
   private OffsetDateTime createdAt = OffsetDateTime.now();
 
+  @Column(name = "updated_at")
+  private OffsetDateTime updatedAt;
+
   protected Example() {}
 
   public Example(
@@ -55,6 +61,31 @@ public class Example {
     this.category = Objects.requireNonNull(category, "Category is required.");
     this.source = Objects.requireNonNull(source, "Source is required.");
     this.split = Objects.requireNonNull(split, "Split is required.");
+  }
+
+  /**
+   * Corrects the example.
+   *
+   * @param text the question, not blank
+   * @param category an active category of the dataset's taxonomy
+   * @throws IllegalArgumentException if the text is blank or the category belongs to another
+   *     taxonomy
+   */
+  public void edit(String text, Category category, Split split) {
+    Objects.requireNonNull(text, "Example text is required.");
+    if (text.isBlank()) {
+      throw new IllegalArgumentException("Example text must not be blank.");
+    }
+    Objects.requireNonNull(category, "Category is required.");
+    if (category.taxonomy() != dataset.taxonomy()
+        && !java.util.Objects.equals(category.taxonomy().id(), dataset.taxonomy().id())) {
+      throw new IllegalArgumentException(
+          "Category '" + category.name() + "' is not in the dataset's taxonomy");
+    }
+    this.text = text;
+    this.category = category;
+    this.split = Objects.requireNonNull(split, "Split is required.");
+    this.updatedAt = OffsetDateTime.now();
   }
 
   public Long id() {

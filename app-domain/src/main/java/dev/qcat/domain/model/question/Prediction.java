@@ -30,9 +30,13 @@ import org.hibernate.type.SqlTypes;
  * One answered classification, kept for every question: the question, the chosen category with its
  * calibrated confidence, the top-k, the model version that answered, the latency and the routing.
  *
- * <p>Life cycle: created by the categorization service right after the classifier answers and never
- * changed afterwards; a reviewer's answer goes to the {@code ReviewTask}, not here, so the model's
- * answer stays available for accuracy estimates.
+ * <p>Life cycle: created by the categorization service right after the classifier answers; a
+ * reviewer's answer goes to the {@code ReviewTask}, not here, so the model's answer stays available
+ * for accuracy estimates. The one change: while its review is open, a rename or merge of a category
+ * restates the answer in the taxonomy's new names ({@link #carryOver}), so the reviewer is offered
+ * categories that exist. {@code zeroShot} records that the chosen category was not trained on by
+ * the answering model version and was scored from its name and description in the prompt (DESIGN.md
+ * §2).
  */
 @Entity
 @Table(name = "prediction")
@@ -73,6 +77,9 @@ public class Prediction {
 
   private String client;
 
+  @Column(name = "zero_shot", nullable = false)
+  private boolean zeroShot;
+
   @Column(name = "created_at", nullable = false)
   private OffsetDateTime createdAt = OffsetDateTime.now();
 
@@ -103,6 +110,48 @@ public class Prediction {
     this.latencyMs = Math.max(0, latencyMs);
     this.routing = Objects.requireNonNull(routing, "Routing is required.");
     this.client = client;
+  }
+
+  /**
+   * Marks the chosen category as scored zero-shot: added to the taxonomy after the answering model
+   * version was created, so only its name and description in the prompt told the model about it.
+   */
+  public void markZeroShot() {
+    this.zeroShot = true;
+  }
+
+  /**
+   * Restates this answer after category {@code from} was renamed to, or merged into, {@code to}:
+   * the top-k entries of both become one entry named {@code to} whose confidence is their sum (the
+   * two categories are one now), and the chosen category follows.
+   *
+   * @param fromName the name {@code from} had when this prediction was made (before a rename)
+   * @return true if this prediction mentioned {@code from} and was changed
+   */
+  public boolean carryOver(String fromName, Category from, Category to) {
+    List<ScoredCategory> k = topK();
+    boolean mentioned = k.stream().anyMatch(s -> s.category().equals(fromName));
+    if (!mentioned && category != from) {
+      return false;
+    }
+    double merged = 0;
+    List<ScoredCategory> rest = new java.util.ArrayList<>();
+    for (ScoredCategory s : k) {
+      if (s.category().equals(fromName) || s.category().equals(to.name())) {
+        merged += s.confidence();
+      } else {
+        rest.add(s);
+      }
+    }
+    merged = Math.min(1, merged);
+    rest.add(new ScoredCategory(to.name(), merged));
+    rest.sort(java.util.Comparator.comparingDouble(ScoredCategory::confidence).reversed());
+    this.topK = toJson(rest);
+    if (category == from || category == to) {
+      category = to;
+      confidence = merged;
+    }
+    return true;
   }
 
   static String toJson(List<ScoredCategory> topK) {
@@ -169,6 +218,13 @@ public class Prediction {
 
   public Optional<String> client() {
     return Optional.ofNullable(client);
+  }
+
+  /**
+   * @return true if the chosen category was scored zero-shot (see {@link #markZeroShot})
+   */
+  public boolean zeroShot() {
+    return zeroShot;
   }
 
   public OffsetDateTime createdAt() {

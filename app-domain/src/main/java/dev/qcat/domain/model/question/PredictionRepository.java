@@ -14,4 +14,10 @@ public interface PredictionRepository {
    * @return how many predictions were stored at or after {@code since}
    */
   long countSince(java.time.OffsetDateTime since);
+
+  /**
+   * @return predictions of the taxonomy whose review task is still open (OPEN or CLAIMED). Never
+   *     null.
+   */
+  java.util.List<Prediction> findWithOpenReview(long taxonomyId);
 }

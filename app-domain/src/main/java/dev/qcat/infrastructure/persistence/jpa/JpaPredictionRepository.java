@@ -30,4 +30,14 @@ public class JpaPredictionRepository implements PredictionRepository {
         .setParameter("since", since)
         .getSingleResult();
   }
+
+  @Override
+  public java.util.List<Prediction> findWithOpenReview(long taxonomyId) {
+    return em.createQuery(
+            "select r.prediction from ReviewTask r where r.taxonomy.id = :t"
+                + " and r.status <> dev.qcat.domain.model.review.ReviewStatus.RESOLVED",
+            Prediction.class)
+        .setParameter("t", taxonomyId)
+        .getResultList();
+  }
 }

@@ -5,6 +5,7 @@ import dev.qcat.application.TaxonomyService;
 import dev.qcat.application.TaxonomyService.CategoryChange;
 import dev.qcat.application.Views.CategoryView;
 import dev.qcat.application.Views.TaxonomyView;
+import dev.qcat.domain.model.category.Taxonomy;
 import dev.qcat.interfaces.web.Messages;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.EJB;
@@ -15,6 +16,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.security.enterprise.SecurityContext;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +24,10 @@ import org.primefaces.model.DefaultTreeNode;
 import org.primefaces.model.TreeNode;
 
 /**
- * The taxonomy editor (admin): the categories as a tree with example counts; add, rename, move and
- * retire. Each change is one call of {@link TaxonomyService#change}, which makes a new taxonomy
- * version and an audit event.
+ * The taxonomy editor (admin): the categories as a tree with example counts; add, rename, move,
+ * retire, merge and split. Each change is one call of {@link TaxonomyService#change}, which makes a
+ * new taxonomy version and an audit event. The page lists the changes the active model has not been
+ * trained on and the categories it scores zero-shot.
  */
 @Named("taxonomyEditor")
 @ViewScoped
@@ -46,6 +49,9 @@ public class TaxonomyEditorBean implements Serializable {
   private String addName;
   private String addDescription;
   private String addParent;
+  private String mergeTarget;
+  private String splitParts;
+  private TaxonomyService.UntrainedChanges untrained;
 
   /** Loads the taxonomy named by {@code ?id=}. */
   @PostConstruct
@@ -62,6 +68,7 @@ public class TaxonomyEditorBean implements Serializable {
     try {
       taxonomy = service.find(taxonomyId);
       exampleCounts = service.exampleCounts(taxonomyId);
+      untrained = service.untrainedChanges(taxonomyId);
     } catch (NotFoundException e) {
       taxonomy = null;
       Messages.warn("taxonomy.notFound", taxonomyId);
@@ -115,7 +122,43 @@ public class TaxonomyEditorBean implements Serializable {
     apply(new CategoryChange.Retire(selected), "taxonomy.retired", selected);
   }
 
-  private void apply(CategoryChange change, String doneKey, Object... args) {
+  public void merge() {
+    apply(
+        new CategoryChange.Merge(selected, trim(mergeTarget)),
+        "taxonomy.merged",
+        selected,
+        mergeTarget);
+  }
+
+  /**
+   * Splits the selected category into the parts typed one per line, {@code name} or {@code name:
+   * description}.
+   */
+  public void split() {
+    List<Taxonomy.SplitPart> parts = new ArrayList<>();
+    for (String line : (splitParts == null ? "" : splitParts).split("\\R")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      int colon = line.indexOf(':');
+      parts.add(
+          colon < 0
+              ? new Taxonomy.SplitPart(line.strip(), null)
+              : new Taxonomy.SplitPart(
+                  line.substring(0, colon).strip(), trim(line.substring(colon + 1))));
+    }
+    long waiting = examples(selected);
+    if (apply(
+        new CategoryChange.Split(selected, parts),
+        "taxonomy.splitDone",
+        selected,
+        String.join(", ", parts.stream().map(Taxonomy.SplitPart::name).toList()),
+        waiting)) {
+      splitParts = null;
+    }
+  }
+
+  private boolean apply(CategoryChange change, String doneKey, Object... args) {
     try {
       service.change(taxonomyId, change, security.getCallerPrincipal().getName());
       load();
@@ -123,6 +166,7 @@ public class TaxonomyEditorBean implements Serializable {
       System.arraycopy(args, 0, withVersion, 0, args.length);
       withVersion[args.length] = taxonomy.version();
       Messages.info(doneKey, withVersion);
+      return true;
     } catch (NotFoundException e) {
       Messages.warn("taxonomy.notFound", taxonomyId);
     } catch (EJBException | IllegalArgumentException e) {
@@ -136,6 +180,7 @@ public class TaxonomyEditorBean implements Serializable {
         throw e;
       }
     }
+    return false;
   }
 
   private static String trim(String s) {
@@ -150,6 +195,45 @@ public class TaxonomyEditorBean implements Serializable {
     return taxonomy == null
         ? List.of()
         : taxonomy.categories().stream().map(CategoryView::name).toList();
+  }
+
+  /**
+   * @return names of the active categories, for the merge target. Never null.
+   */
+  public List<String> getActiveCategoryNames() {
+    return taxonomy == null
+        ? List.of()
+        : taxonomy.categories().stream()
+            .filter(c -> "ACTIVE".equals(c.status()))
+            .map(CategoryView::name)
+            .toList();
+  }
+
+  /**
+   * @return whether the active model scores this category zero-shot
+   */
+  public boolean zeroShot(String category) {
+    return untrained != null && untrained.zeroShot().contains(category);
+  }
+
+  public TaxonomyService.UntrainedChanges getUntrained() {
+    return untrained;
+  }
+
+  public String getMergeTarget() {
+    return mergeTarget;
+  }
+
+  public void setMergeTarget(String mergeTarget) {
+    this.mergeTarget = mergeTarget;
+  }
+
+  public String getSplitParts() {
+    return splitParts;
+  }
+
+  public void setSplitParts(String splitParts) {
+    this.splitParts = splitParts;
   }
 
   public TaxonomyView getTaxonomy() {
