@@ -152,11 +152,11 @@ class ModelsPortalIT {
   }
 
   /** Presses the button, then "Yes" in the confirmation dialog. */
-  private static void confirm(Browser a, String buttonCss) {
+  private static void confirm(Browser a, String buttonCss, String screenshot) {
     a.find(buttonCss).click();
     WebElement yes =
         a.waitUntil(ExpectedConditions.elementToBeClickable(By.id("confirmForm:confirmYes")));
-    a.screenshot("models-confirm-dialog");
+    a.screenshot(screenshot);
     yes.click();
   }
 
@@ -247,7 +247,7 @@ class ModelsPortalIT {
 
       // Activate v2 behind the confirmation dialog.
       openVersion(a, "v2");
-      confirm(a, "#detail\\:activate");
+      confirm(a, "#detail\\:activate", "models-confirm-activate");
       a.waitUntil(d -> d.getPageSource().contains("\u201cv2\u201d is now the active model."));
       a.waitForAjax();
       assertEquals("ACTIVE", version(s.v2()).getString("status"));
@@ -256,7 +256,7 @@ class ModelsPortalIT {
 
       // Roll back to v1, the version that was ACTIVE before.
       assertTrue(a.find("#versions\\:rollback").isEnabled(), "a roll back target exists");
-      confirm(a, "#versions\\:rollback");
+      confirm(a, "#versions\\:rollback", "models-confirm-rollback");
       a.waitUntil(
           d ->
               d.getPageSource().contains("Rolled back: \u201cv1\u201d is the active model again."));
@@ -304,5 +304,70 @@ class ModelsPortalIT {
       a.waitUntil(d -> imageLoaded(a, "reliabilityDiagram"));
       a.screenshot("models-evaluated-tiny-qwen2");
     }
+  }
+
+  /** The same evaluation through REST: 202 + run to poll, then the stored figures as JSON. */
+  @Test
+  void evaluationThroughRestWithBadInputRefused() throws Exception {
+    Setup s = setup(KeywordModelRuntime.BASE_PATH);
+    long datasetId =
+        admin
+            .get("/taxonomies/" + s.taxonomyId() + "/datasets")
+            .body()
+            .asJsonArray()
+            .getValuesAs(JsonObject.class)
+            .stream()
+            .filter(o -> o.getString("name").equals("eval"))
+            .findFirst()
+            .orElseThrow()
+            .getJsonNumber("id")
+            .longValue();
+    String body = "{\"datasetId\":" + datasetId + ",\"split\":\"test\"}";
+
+    assertEquals(
+        403, Api.reviewer().post("/model-versions/" + s.v1() + "/evaluations", body).status());
+    assertEquals(404, admin.post("/model-versions/999999999/evaluations", body).status());
+    Answer badSplit =
+        admin.post(
+            "/model-versions/" + s.v1() + "/evaluations",
+            "{\"datasetId\":" + datasetId + ",\"split\":\"holdout\"}");
+    assertEquals(400, badSplit.status(), badSplit.toString());
+    Setup other = setup(KeywordModelRuntime.BASE_PATH);
+    Answer foreign = admin.post("/model-versions/" + other.v1() + "/evaluations", body);
+    assertEquals(400, foreign.status(), foreign.toString());
+
+    Answer started = admin.post("/model-versions/" + s.v1() + "/evaluations", body);
+    assertEquals(202, started.status(), started.toString());
+    String runId = started.json().getString("id");
+    JsonObject run = started.json();
+    for (int i = 0; i < 120 && !run.getString("state").equals("DONE"); i++) {
+      assertFalse(run.getString("state").equals("FAILED"), run.toString());
+      Thread.sleep(250);
+      Answer r = admin.get("/evaluations/runs/" + runId);
+      assertEquals(200, r.status(), r.toString());
+      run = r.json();
+    }
+    assertEquals("DONE", run.getString("state"), run.toString());
+    assertEquals(5, run.getInt("total"), run.toString());
+
+    Answer e = admin.get("/evaluations/" + run.getJsonNumber("evaluationId"));
+    assertEquals(200, e.status(), e.toString());
+    JsonObject figures = e.json();
+    assertEquals(5, figures.getInt("examples"));
+    assertEquals(0.6, figures.getJsonNumber("accuracy").doubleValue(), 1e-12);
+    assertEquals(
+        (0.5 + 2.0 / 3 + 2.0 / 3) / 3, figures.getJsonNumber("macroF1").doubleValue(), 1e-12);
+    assertEquals(46, figures.getJsonArray("operatingCurve").size());
+    JsonObject at95 = figures.getJsonArray("operatingCurve").getJsonObject(45);
+    assertEquals(0, at95.getInt("autoRouted"));
+    assertTrue(at95.isNull("autoAccuracy"), "no auto-routed question: null, not NaN");
+    assertEquals(
+        "[[1,0,0],[1,1,0],[1,0,1]]",
+        figures.getJsonObject("confusionMatrix").getJsonArray("counts").toString());
+    Answer list = Api.reviewer().get("/model-versions/" + s.v1() + "/evaluations");
+    assertEquals(200, list.status(), list.toString());
+    assertEquals(1, list.body().asJsonArray().size());
+    Answer missing = admin.get("/evaluations/" + run.getJsonNumber("evaluationId") + "0000");
+    assertEquals(404, missing.status(), missing.toString());
   }
 }
