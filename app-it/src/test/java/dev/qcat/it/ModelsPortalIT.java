@@ -273,7 +273,13 @@ class ModelsPortalIT {
       assertTrue(row.getText().contains("v1"), row.getText());
       assertTrue(row.getText().contains("accuracy 0.600 \u00b7 macro-F1 0.611"), row.getText());
       assertTrue(row.getText().contains("on eval/TEST"), row.getText());
+      a.driver.executeScript("arguments[0].scrollIntoView({block: 'center'});", row);
       a.screenshot("models-home-last-evaluation");
+      // Its "Models page" link opens the page on that version, evaluation shown.
+      row.findElement(By.linkText("Models page")).click();
+      a.waitUntil(d -> textOf(a, "selectedName").equals("v1"));
+      a.waitForAjax();
+      assertEquals("0.6000", a.find("#detail\\:figAccuracy").getText());
     }
     // The classifier serves v1 again, with the threshold set on the page: 0.691 ≥ 0.65 → automatic.
     Answer c =

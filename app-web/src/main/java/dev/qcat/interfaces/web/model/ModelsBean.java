@@ -20,12 +20,14 @@ import dev.qcat.domain.model.modelversion.ModelLoadException;
 import dev.qcat.interfaces.web.Messages;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.EJB;
+import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.security.enterprise.SecurityContext;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.primefaces.event.SlideEndEvent;
 
@@ -72,12 +74,35 @@ public class ModelsBean implements Serializable {
   private String runId;
   private EvaluationRun run;
 
+  /**
+   * Opens on the newest taxonomy, or on the one named by the request parameter {@code taxonomy} (an
+   * id), with the version of parameter {@code version} selected (links from the home page).
+   */
   @PostConstruct
   void init() {
     taxonomies = taxonomyService.list();
-    if (!taxonomies.isEmpty()) {
-      taxonomyId = taxonomies.get(taxonomies.size() - 1).id();
-      loadTaxonomy();
+    if (taxonomies.isEmpty()) {
+      return;
+    }
+    Map<String, String> parameters =
+        FacesContext.getCurrentInstance().getExternalContext().getRequestParameterMap();
+    Long wanted = parseId(parameters.get("taxonomy"));
+    taxonomyId =
+        wanted != null && taxonomies.stream().anyMatch(t -> t.id() == wanted)
+            ? wanted
+            : taxonomies.get(taxonomies.size() - 1).id();
+    loadTaxonomy();
+    Long version = parseId(parameters.get("version"));
+    if (version != null && selectedEntryById(version).isPresent()) {
+      select(version);
+    }
+  }
+
+  private static Long parseId(String text) {
+    try {
+      return text == null ? null : Long.valueOf(text.trim());
+    } catch (NumberFormatException e) {
+      return null;
     }
   }
 
