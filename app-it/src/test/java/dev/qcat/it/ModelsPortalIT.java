@@ -144,10 +144,7 @@ class ModelsPortalIT {
     a.driver
         .findElement(By.xpath("//a[contains(@class,'qcat-version-link')][.='" + name + "']"))
         .click();
-    a.waitUntil(
-        d ->
-            d.findElements(By.id("selectedName")).size() == 1
-                && d.findElement(By.id("selectedName")).getText().equals(name));
+    a.waitUntil(d -> textOf(a, "selectedName").equals(name));
     a.waitForAjax();
   }
 
@@ -280,6 +277,27 @@ class ModelsPortalIT {
       a.waitUntil(d -> textOf(a, "selectedName").equals("v1"));
       a.waitForAjax();
       assertEquals("0.6000", a.find("#detail\\:figAccuracy").getText());
+    }
+    // Reviewers may not open the page, nor its charts.
+    try (Browser r =
+        new Browser()
+            .signIn(
+                "reviewer", System.getProperty("qcat.it.reviewerPassword", "reviewer-change-me"))) {
+      assertFalse(r.present("#nav\\:models"), "reviewer has no Models menu item");
+      r.open("/portal/admin/models.xhtml?taxonomy=" + s.taxonomyId());
+      assertEquals("Not allowed", r.find("#page-title").getText());
+      assertFalse(r.present("#versions\\:table"));
+      long evaluationId =
+          admin
+              .get("/model-versions/" + s.v1() + "/evaluations")
+              .body()
+              .asJsonArray()
+              .getJsonObject(0)
+              .getJsonNumber("id")
+              .longValue();
+      r.open("/portal/admin/charts/" + evaluationId + "/confusion.png");
+      assertEquals("Not allowed", r.find("#page-title").getText());
+      r.screenshot("models-refused-for-reviewer");
     }
     // The classifier serves v1 again, with the threshold set on the page: 0.691 ≥ 0.65 → automatic.
     Answer c =
