@@ -84,6 +84,17 @@ public class JpaDatasetRepository implements DatasetRepository {
   }
 
   @Override
+  public List<Example> findExamples(long datasetId, Split split) {
+    return em.createQuery(
+            "select e from Example e join fetch e.category"
+                + " where e.dataset.id = :d and e.split = :s order by e.id",
+            Example.class)
+        .setParameter("d", datasetId)
+        .setParameter("s", split)
+        .getResultList();
+  }
+
+  @Override
   public List<Example> findExamples(long datasetId, int first, int max) {
     return em.createQuery(
             "select e from Example e join fetch e.category where e.dataset.id = :d order by e.id",
