@@ -10,6 +10,13 @@ update review_task set outcome = 'LABELLED' where status = 'RESOLVED';
 alter table review_task add constraint review_task_outcome_ck
     check ((status = 'RESOLVED') = (outcome is not null));
 
+-- The queue page lists waiting tasks by confidence or age, 20 at a time: partial indexes in those
+-- orders keep a page at ~0.4 ms with 100,000 waiting tasks (a full sort took 165-370 ms).
+create index review_task_waiting_confidence_ix on review_task (confidence, id)
+    where status in ('OPEN', 'CLAIMED');
+create index review_task_waiting_created_ix on review_task (created_at, id)
+    where status in ('OPEN', 'CLAIMED');
+
 -- Per-reviewer counts (today / all time) on the queue page.
 create index review_task_reviewer_resolved_ix on review_task (reviewer, resolved_at)
     where status = 'RESOLVED';

@@ -27,12 +27,12 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
- * The review queue (issue 6, part B) in a real browser and through REST: sorting and filters of
- * the lazy queue table, "next" within the filters, skip releasing the claim, ambiguous / needs a
- * new category by keyboard (no training example, admin filters), a lost race against a mark,
- * similar labelled examples (pg_trgm) and per-reviewer counts. Tasks come from the test-only
- * {@link KeywordModelRuntime}: a question naming no category is uniform (1/3 → review), one naming
- * two of the three is ≈0.5 (→ review, higher confidence). Each browser test saves a screenshot.
+ * The review queue (issue 6, part B) in a real browser and through REST: sorting and filters of the
+ * lazy queue table, "next" within the filters, skip releasing the claim, ambiguous / needs a new
+ * category by keyboard (no training example, admin filters), a lost race against a mark, similar
+ * labelled examples (pg_trgm) and per-reviewer counts. Tasks come from the test-only {@link
+ * KeywordModelRuntime}: a question naming no category is uniform (1/3 → review), one naming two of
+ * the three is ≈0.5 (→ review, higher confidence). Each browser test saves a screenshot.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -91,7 +91,11 @@ class ReviewIT {
     Answer c =
         admin.post(
             "/classify",
-            "{\"taxonomy\":" + str(taxonomy.getString("name")) + ",\"text\":" + str(question) + "}");
+            "{\"taxonomy\":"
+                + str(taxonomy.getString("name"))
+                + ",\"text\":"
+                + str(question)
+                + "}");
     assertEquals(200, c.status(), c.toString());
     assertEquals("REVIEW", c.json().getString("routing"), c.toString());
     return c.json().getJsonNumber("reviewTaskId").longValue();
@@ -101,6 +105,11 @@ class ReviewIT {
     Answer r = admin.get("/reviews/" + id);
     assertEquals(200, r.status(), r.toString());
     return r.json();
+  }
+
+  /** JSON-B leaves null fields out. */
+  private static boolean absent(JsonObject o, String key) {
+    return !o.containsKey(key) || o.isNull(key);
   }
 
   private static long id(JsonObject o) {
@@ -148,7 +157,9 @@ class ReviewIT {
       r.open("/portal/review.xhtml");
       choose(r, "#review\\:taxonomy", t.getString("name"));
       assertEquals(List.of(none1, none2, twoNamed), queueIds(r), "lowest confidence first");
-      r.find("#review\\:sort").findElement(By.xpath(".//*[normalize-space()='Oldest first']")).click();
+      r.find("#review\\:sort")
+          .findElement(By.xpath(".//*[normalize-space()='Oldest first']"))
+          .click();
       r.waitForAjax();
       r.waitUntil(d -> queueIds(r).equals(List.of(twoNamed, none1, none2)));
 
@@ -205,7 +216,7 @@ class ReviewIT {
       assertEquals(String.valueOf(second), r.find("#review\\:task").getAttribute("data-task-id"));
       JsonObject released = task(first);
       assertEquals("OPEN", released.getString("status"), "skip gives the task back");
-      assertTrue(released.isNull("reviewer"), released.toString());
+      assertTrue(absent(released, "reviewer"), released.toString());
       assertEquals("CLAIMED", task(second).getString("status"));
       r.screenshot("review-skip-released");
 
@@ -238,13 +249,15 @@ class ReviewIT {
       r.waitForAjax();
       r.screenshot("review-marked-new-category");
       assertEquals(
-          1, new Select(r.find("#review\\:show")).getOptions().size(), "reviewers see the queue only");
+          1,
+          new Select(r.find("#review\\:show")).getOptions().size(),
+          "reviewers see the queue only");
     }
     JsonObject a = task(ambiguous);
     assertEquals("RESOLVED", a.getString("status"));
     assertEquals("AMBIGUOUS", a.getString("outcome"));
     assertEquals("card or loan, cannot tell", a.getString("note"));
-    assertTrue(a.isNull("chosenCategory"));
+    assertTrue(absent(a, "chosenCategory"));
     JsonObject m = task(missing);
     assertEquals("NEW_CATEGORY", m.getString("outcome"));
     assertEquals("crypto", m.getString("note"));
@@ -281,7 +294,7 @@ class ReviewIT {
     }
     JsonObject after = task(id);
     assertEquals("AMBIGUOUS", after.getString("outcome"), "the winner's answer stays");
-    assertTrue(after.isNull("chosenCategory"));
+    assertTrue(absent(after, "chosenCategory"));
   }
 
   @Test
@@ -296,7 +309,9 @@ class ReviewIT {
             "\n",
             "{" + i + ",\"input\":\"My new plastic has not arrived yet\",\"output\":\"card\"}",
             "{" + i + ",\"input\":\"When will the new plastic arrive?\",\"output\":\"card\"}",
-            "{" + i + ",\"input\":\"What interest do you charge on borrowing?\",\"output\":\"loan\"}");
+            "{"
+                + i
+                + ",\"input\":\"What interest do you charge on borrowing?\",\"output\":\"loan\"}");
     Answer imported =
         admin.postRaw("/datasets/" + id(d.json()) + "/import", "application/x-ndjson", jsonl);
     assertEquals(200, imported.status(), imported.toString());
@@ -331,6 +346,7 @@ class ReviewIT {
               By.xpath("//*[@id='review:counts_data']/tr[td[1][normalize-space()='reviewer']]"));
       List<WebElement> cells = row.findElements(By.tagName("td"));
       assertEquals(String.valueOf(before + 1), cells.get(1).getText().trim(), row.getText());
+      r.driver.executeScript("arguments[0].scrollIntoView()", r.find("#review\\:counts"));
       r.screenshot("review-per-reviewer-counts");
     }
     assertEquals("card", task(id).getString("chosenCategory"));
@@ -374,11 +390,14 @@ class ReviewIT {
     assertNotEquals(id(x.json()), id(y.json()), "each caller gets a task of its own");
     assertEquals(java.util.Set.of(a, b), java.util.Set.of(id(x.json()), id(y.json())));
     assertEquals(id(x.json()), id(admin.post(next, "").json()), "the task one holds comes back");
-    assertEquals(204, reviewer.post("/reviews/next?taxonomyId=" + taxonomyId + "&categoryId=" + 0, "").status());
+    assertEquals(
+        204,
+        reviewer.post("/reviews/next?taxonomyId=" + taxonomyId + "&categoryId=" + 0, "").status());
 
     long held = id(y.json());
     assertEquals(409, admin.post("/reviews/" + held + "/release", "").status(), "not admin's");
-    assertEquals(409, admin.post("/reviews/" + held + "/mark", "{\"outcome\":\"AMBIGUOUS\"}").status());
+    assertEquals(
+        409, admin.post("/reviews/" + held + "/mark", "{\"outcome\":\"AMBIGUOUS\"}").status());
     assertEquals(
         400, reviewer.post("/reviews/" + held + "/mark", "{\"outcome\":\"LABELLED\"}").status());
     assertEquals(400, reviewer.post("/reviews/" + held + "/mark", "{\"note\":\"x\"}").status());

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * {@link SimilarExamples} with PostgreSQL's pg_trgm (migration V21): the k nearest examples by
@@ -29,18 +30,31 @@ public class PgTrgmSimilarExamples implements SimilarExamples {
     if (question == null || question.isBlank()) {
       return List.of();
     }
+    List<Long> datasetIds =
+        em.createQuery("select d.id from Dataset d where d.taxonomy.id = :t", Long.class)
+            .setParameter("t", taxonomyId)
+            .getResultList();
+    if (datasetIds.isEmpty()) {
+      return List.of();
+    }
+    // The dataset ids are written into the SQL (numbers from the database, not user input), so
+    // that the planner sees how many examples they hold: for a large share of the table it walks
+    // the GiST index in distance order (k-nearest-neighbour scan), for a small dataset it reads
+    // the dataset's rows and sorts them. A join on dataset here, or a bind parameter, made it sort
+    // all 100,000 rows of a large taxonomy (3–7 s measured, against 0.25–0.5 s).
+    String ids = datasetIds.stream().map(String::valueOf).collect(Collectors.joining(","));
     @SuppressWarnings("unchecked")
     List<Object[]> rows =
         em.createNativeQuery(
-                "select e.id, e.text, c.name, similarity(e.text, :q) as sim"
-                    + " from example e"
-                    + " join dataset d on d.id = e.dataset_id"
-                    + " join category c on c.id = e.category_id"
-                    + " where d.taxonomy_id = :t"
-                    + " order by e.text <-> :q, e.id"
-                    + " limit :k")
+                "select n.id, n.text, c.name, n.sim from ("
+                    + "select e.id, e.text, e.category_id, similarity(e.text, :q) as sim,"
+                    + " e.text <-> :q as dist"
+                    + " from example e where e.dataset_id in ("
+                    + ids
+                    + ") order by e.text <-> :q limit :k) n"
+                    + " join category c on c.id = n.category_id"
+                    + " order by n.dist, n.id")
             .setParameter("q", question)
-            .setParameter("t", taxonomyId)
             .setParameter("k", limit)
             .getResultList();
     return rows.stream()

@@ -30,6 +30,8 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.security.enterprise.SecurityContext;
 import java.io.Serializable;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -162,7 +164,10 @@ public class ReviewQueueBean implements Serializable {
       show(claimed.get());
     } else {
       clearTask();
-      Messages.info(skipped.isEmpty() ? "review.empty" : "review.emptyButSkipped");
+      Messages.info(
+          !skipped.isEmpty()
+              ? "review.emptyButSkipped"
+              : filtered() ? "review.emptyFiltered" : "review.empty");
     }
     reload();
   }
@@ -325,6 +330,10 @@ public class ReviewQueueBean implements Serializable {
     note = null;
   }
 
+  private boolean filtered() {
+    return taxonomyId != null || categoryId != null || modelVersionId != null;
+  }
+
   /** The taxonomy, category and model-version filters, any status. */
   private ReviewFilter baseFilter() {
     return new ReviewFilter(Set.of(), null, taxonomyId, categoryId, modelVersionId);
@@ -378,6 +387,18 @@ public class ReviewQueueBean implements Serializable {
   public String percent(double confidence) {
     return String.format(Locale.ROOT, "%.1f %%", confidence * 100);
   }
+
+  /**
+   * @param time a timestamp, or null
+   * @return as "yyyy-MM-dd HH:mm" in the server's time zone, or "" for null
+   */
+  public String when(OffsetDateTime time) {
+    return time == null
+        ? ""
+        : WHEN.format(time.atZoneSameInstant(java.time.ZoneId.systemDefault()));
+  }
+
+  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
   /**
    * @return the lost race explained from the bundle: who won and with which answer (or who holds
