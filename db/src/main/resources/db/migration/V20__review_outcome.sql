@@ -17,6 +17,9 @@ create index review_task_waiting_confidence_ix on review_task (confidence, id)
 create index review_task_waiting_created_ix on review_task (created_at, id)
     where status in ('OPEN', 'CLAIMED');
 
+-- Claims nobody acted on end after a timeout (qcat.review.claim-timeout-minutes).
+create index review_task_claimed_ix on review_task (claimed_at) where status = 'CLAIMED';
+
 -- Per-reviewer counts (today / all time) on the queue page.
 create index review_task_reviewer_resolved_ix on review_task (reviewer, resolved_at)
     where status = 'RESOLVED';

@@ -298,6 +298,26 @@ class ReviewIT {
   }
 
   @Test
+  void answeringATaskSomeoneElseHoldsSaysWhoHoldsIt() {
+    JsonObject t = taxonomy();
+    long id = reviewTask(t, "Held by someone else meanwhile");
+    try (Browser r = new Browser().signIn("reviewer", REVIEWER_PASSWORD)) {
+      r.open("/portal/review.xhtml?task=" + id);
+      Answer claim = admin.post("/reviews/" + id + "/claim", "");
+      assertEquals(200, claim.status(), claim.toString());
+      press(r, "1");
+      r.waitUntil(d -> d.findElements(By.id("review:conflict")).size() == 1);
+      String text = r.find("#review\\:conflict").getText();
+      assertTrue(text.contains("admin is working on this question right now"), text);
+      assertFalse(r.present("[data-key='1']"), "no suggestions to press after the lost race");
+      r.screenshot("review-held-by-someone-else");
+    }
+    JsonObject after = task(id);
+    assertEquals("CLAIMED", after.getString("status"));
+    assertEquals("admin", after.getString("reviewer"));
+  }
+
+  @Test
   void similarLabelledExamplesAndPerReviewerCountsOnThePage() {
     JsonObject t = taxonomy();
     long taxonomyId = id(t);

@@ -26,12 +26,15 @@ import dev.qcat.domain.model.review.SimilarExamples;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.OptimisticLockException;
+import java.time.Duration;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** {@link ReviewService} with optimistic locking on the task. */
 @Stateless
@@ -43,6 +46,11 @@ public class DefaultReviewService implements ReviewService {
   @Inject private DatasetRepository datasets;
   @Inject private AuditLog audit;
   @Inject private SimilarExamples similar;
+
+  /** How long a claim holds without a resolve, minutes; then anyone may take the task. */
+  @Inject
+  @ConfigProperty(name = "qcat.review.claim-timeout-minutes", defaultValue = "30")
+  private int claimTimeoutMinutes;
 
   @Override
   public List<ReviewView> list(ReviewFilter filter, Order order, int first, int max) {
@@ -56,7 +64,7 @@ public class DefaultReviewService implements ReviewService {
 
   @Override
   public ReviewView find(long id) throws NotFoundException {
-    return ReviewView.of(task(id));
+    return ReviewView.of(load(id));
   }
 
   @Override
@@ -72,6 +80,10 @@ public class DefaultReviewService implements ReviewService {
   @Override
   public Optional<ReviewView> claimNext(
       ReviewFilter filter, Order order, Collection<Long> excluded, String reviewer) {
+    int expired = reviews.expireClaims(OffsetDateTime.now().minus(claimTimeout()));
+    if (expired > 0) {
+      LOG.info(() -> expired + " review claims older than " + claimTimeout() + " ended");
+    }
     Optional<ReviewTask> held = reviews.findClaimedBy(reviewer, filter, order, excluded);
     if (held.isPresent()) {
       return held.map(ReviewView::of);
@@ -131,7 +143,7 @@ public class DefaultReviewService implements ReviewService {
     if (limit < 1 || limit > 50) {
       throw new IllegalArgumentException("limit is " + limit + "; expected 1 to 50");
     }
-    ReviewTask task = task(id);
+    ReviewTask task = load(id);
     return similar.find(task.taxonomy().id(), task.prediction().question(), limit, MIN_SIMILARITY);
   }
 
@@ -187,8 +199,24 @@ public class DefaultReviewService implements ReviewService {
     return reviews.count(ReviewStatus.OPEN) + reviews.count(ReviewStatus.CLAIMED);
   }
 
-  private ReviewTask task(long id) throws NotFoundException {
+  private ReviewTask load(long id) throws NotFoundException {
     return reviews.find(id).orElseThrow(() -> new NotFoundException("Review task", id));
+  }
+
+  /** The task about to be changed, with a claim older than the claim timeout ended. */
+  private ReviewTask task(long id) throws NotFoundException {
+    ReviewTask task = load(id);
+    String holder = task.reviewer().orElse(null);
+    if (task.expireClaim(OffsetDateTime.now(), claimTimeout())) {
+      audit.record(
+          new AuditEvent(
+              "system", "review.claim-expired", "ReviewTask", id, "claimed by " + holder));
+    }
+    return task;
+  }
+
+  private Duration claimTimeout() {
+    return Duration.ofMinutes(Math.max(1, claimTimeoutMinutes));
   }
 
   private void flush(ReviewTask task) throws ReviewConflictException {

@@ -16,6 +16,7 @@ import jakarta.persistence.ManyToOne;
 import jakarta.persistence.OneToOne;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,11 +26,12 @@ import java.util.Optional;
  *
  * <p>Life cycle: created OPEN when a prediction is routed to review (low confidence, or drawn for
  * audit, {@link #audit()}); a reviewer may {@link #claim} it (CLAIMED) so that others leave it
- * alone, and {@link #release} it again (OPEN; a skip). {@link #resolve} with the right category
- * makes it RESOLVED for good with outcome {@link ReviewOutcome#LABELLED}; {@link #markAmbiguous}
- * and {@link #markNeedsNewCategory} also make it RESOLVED, with the reviewer's note and no
- * category. The {@code version} column is an optimistic lock: of two concurrent resolves exactly
- * one commits, the other fails and overwrites nothing.
+ * alone, and {@link #release} it again (OPEN; a skip). A claim nobody acted on for longer than the
+ * claim timeout ends ({@link #expireClaim}), so a closed browser tab does not hide a task for good.
+ * {@link #resolve} with the right category makes it RESOLVED for good with outcome {@link
+ * ReviewOutcome#LABELLED}; {@link #markAmbiguous} and {@link #markNeedsNewCategory} also make it
+ * RESOLVED, with the reviewer's note and no category. The {@code version} column is an optimistic
+ * lock: of two concurrent resolves exactly one commits, the other fails and overwrites nothing.
  */
 @Entity
 @Table(name = "review_task")
@@ -105,6 +107,29 @@ public class ReviewTask {
     this.status = ReviewStatus.CLAIMED;
     this.reviewer = reviewer;
     this.claimedAt = OffsetDateTime.now();
+  }
+
+  /**
+   * Ends a claim that is older than {@code timeout} at {@code now}: the task is OPEN again and
+   * anyone may take it. Other states are left alone.
+   *
+   * @param timeout how long a claim holds, &gt; 0
+   * @return true if a claim was ended
+   */
+  public boolean expireClaim(OffsetDateTime now, Duration timeout) {
+    Objects.requireNonNull(now, "now is required.");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("claim timeout is " + timeout + "; expected > 0");
+    }
+    if (status != ReviewStatus.CLAIMED
+        || claimedAt == null
+        || !claimedAt.plus(timeout).isBefore(now)) {
+      return false;
+    }
+    this.status = ReviewStatus.OPEN;
+    this.reviewer = null;
+    this.claimedAt = null;
+    return true;
   }
 
   /**

@@ -56,6 +56,15 @@ public interface ReviewTaskRepository {
    */
   List<ReviewerCounts> countByReviewer(OffsetDateTime startOfToday);
 
+  /**
+   * Ends every claim made before {@code claimedBefore} in one statement (bulk update; the tasks
+   * become OPEN, their version is incremented). Call it before loading tasks in the same
+   * transaction: entities already loaded do not see it.
+   *
+   * @return how many claims were ended
+   */
+  int expireClaims(OffsetDateTime claimedBefore);
+
   void store(ReviewTask task);
 
   /** Writes pending changes now, so that an optimistic-lock failure surfaces here. */

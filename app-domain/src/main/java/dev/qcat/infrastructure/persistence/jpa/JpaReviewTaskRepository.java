@@ -145,6 +145,18 @@ public class JpaReviewTaskRepository implements ReviewTaskRepository {
   }
 
   @Override
+  public int expireClaims(OffsetDateTime claimedBefore) {
+    return em.createQuery(
+            "update ReviewTask r set r.status = :open, r.reviewer = null, r.claimedAt = null,"
+                + " r.version = r.version + 1"
+                + " where r.status = :claimed and r.claimedAt < :before")
+        .setParameter("open", ReviewStatus.OPEN)
+        .setParameter("claimed", ReviewStatus.CLAIMED)
+        .setParameter("before", claimedBefore)
+        .executeUpdate();
+  }
+
+  @Override
   public void store(ReviewTask task) {
     if (task.id() == null) {
       em.persist(task);

@@ -1,6 +1,7 @@
 package dev.qcat.domain.model.review;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,8 @@ import dev.qcat.domain.model.modelversion.Quantization;
 import dev.qcat.domain.model.question.Prediction;
 import dev.qcat.domain.model.question.Routing;
 import dev.qcat.domain.model.question.ScoredCategory;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -128,5 +131,35 @@ class ReviewTaskTest {
     String note = "x".repeat(ReviewTask.MAX_NOTE_LENGTH + 1);
     assertThrows(IllegalArgumentException.class, () -> t.markAmbiguous("ann", note));
     assertEquals(ReviewStatus.OPEN, t.status());
+  }
+
+  @Test
+  void aClaimOlderThanTheTimeoutEndsAndAnyoneMayTakeTheTask() throws Exception {
+    ReviewTask t = task();
+    t.claim("ann");
+    OffsetDateTime claimed = t.claimedAt().orElseThrow();
+    Duration timeout = Duration.ofMinutes(30);
+    assertFalse(t.expireClaim(claimed.plusMinutes(29), timeout), "still fresh");
+    assertFalse(t.expireClaim(claimed.plusMinutes(30), timeout), "exactly the timeout still holds");
+    assertEquals("ann", t.reviewer().orElseThrow());
+    assertTrue(t.expireClaim(claimed.plusMinutes(31), timeout));
+    assertEquals(ReviewStatus.OPEN, t.status());
+    assertTrue(t.reviewer().isEmpty());
+    t.resolve(loan, "bob");
+    assertEquals("bob", t.reviewer().orElseThrow());
+  }
+
+  @Test
+  void onlyClaimsExpire() throws Exception {
+    ReviewTask open = task();
+    OffsetDateTime later = OffsetDateTime.now().plusDays(1);
+    assertFalse(open.expireClaim(later, Duration.ofMinutes(1)));
+    ReviewTask resolved = task();
+    resolved.claim("ann");
+    resolved.resolve(card, "ann");
+    assertFalse(resolved.expireClaim(later, Duration.ofMinutes(1)));
+    assertEquals(ReviewStatus.RESOLVED, resolved.status());
+    assertEquals("ann", resolved.reviewer().orElseThrow());
+    assertThrows(IllegalArgumentException.class, () -> open.expireClaim(later, Duration.ZERO));
   }
 }
