@@ -7,20 +7,29 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qcat.it.Api.Answer;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.File;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.jboss.shrinkwrap.api.spec.JavaArchive;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -370,6 +379,169 @@ class ReviewIT {
       r.screenshot("review-per-reviewer-counts");
     }
     assertEquals("card", task(id).getString("chosenCategory"));
+  }
+
+  /**
+   * On real input: BANKING77 (read from ../shared/datasets, never copied) — the training set
+   * imported through REST as the taxonomy's examples, 20 test questions routed to review by the
+   * keyword model (uniform over the 77 categories), then cleared in the portal by keyboard ("/",
+   * the gold category, Enter). Also reports how often the most similar labelled example (pg_trgm)
+   * already has the gold category. Figures go to {@code target/review-banking77.txt}.
+   */
+  @Test
+  void banking77TestQuestionsClearedInTheQueueByKeyboard() throws Exception {
+    Path dir =
+        Path.of(System.getProperty("qcat.it.datasets", "../../shared/datasets"), "banking77");
+    Assumptions.assumeTrue(
+        Files.isReadable(dir.resolve("train.jsonl")), "BANKING77 not found under " + dir);
+    List<JsonObject> test = jsonl(dir.resolve("test.jsonl"));
+    String train = Files.readString(dir.resolve("train.jsonl"));
+    List<String> labels =
+        jsonl(dir.resolve("train.jsonl")).stream()
+            .map(o -> o.getString("output"))
+            .distinct()
+            .sorted()
+            .toList();
+    assertEquals(77, labels.size());
+
+    String name = Api.unique("banking77");
+    String categories =
+        labels.stream().map(l -> "{\"name\":" + str(l) + "}").collect(Collectors.joining(","));
+    Answer t =
+        admin.post(
+            "/taxonomies",
+            "{\"name\":" + str(name) + ",\"auditRate\":0,\"categories\":[" + categories + "]}");
+    assertEquals(201, t.status(), t.toString());
+    long taxonomyId = id(t.json());
+    activate(taxonomyId, "keyword");
+    Answer d = admin.post("/taxonomies/" + taxonomyId + "/datasets", "{\"name\":\"train\"}");
+    assertEquals(201, d.status(), d.toString());
+    long importStart = System.nanoTime();
+    Answer imported =
+        admin.postRaw("/datasets/" + id(d.json()) + "/import", "application/x-ndjson", train);
+    double importSeconds = (System.nanoTime() - importStart) / 1e9;
+    assertEquals(200, imported.status(), imported.toString());
+    assertEquals(10003, imported.json().getInt("imported"), imported.raw());
+
+    // Keyword model: a question naming no category is uniform (1/77) and goes to review.
+    Map<Long, String> gold = new LinkedHashMap<>();
+    int from = 0;
+    while (gold.size() < 20 && from < test.size()) {
+      // only as many as still needed, so that no other task of this taxonomy waits afterwards
+      int to = Math.min(test.size(), from + Math.min(16, 20 - gold.size()));
+      List<JsonObject> chunk = test.subList(from, to);
+      from = to;
+      String texts =
+          chunk.stream().map(o -> str(o.getString("input"))).collect(Collectors.joining(","));
+      Answer c =
+          admin.post(
+              "/classify/batch", "{\"taxonomy\":" + str(name) + ",\"texts\":[" + texts + "]}");
+      assertEquals(200, c.status(), c.toString());
+      List<JsonObject> predictions =
+          c.json().getJsonArray("predictions").getValuesAs(JsonObject.class);
+      for (int i = 0; i < predictions.size() && gold.size() < 20; i++) {
+        if ("REVIEW".equals(predictions.get(i).getString("routing"))) {
+          gold.put(
+              predictions.get(i).getJsonNumber("reviewTaskId").longValue(),
+              chunk.get(i).getString("output"));
+        }
+      }
+    }
+    assertEquals(20, gold.size());
+    int similarAgrees = 0;
+    for (Map.Entry<Long, String> e : gold.entrySet()) {
+      Answer s = reviewer.get("/reviews/" + e.getKey() + "/similar?limit=1");
+      assertEquals(200, s.status(), s.toString());
+      var top = s.body().asJsonArray();
+      if (!top.isEmpty() && top.getJsonObject(0).getString("category").equals(e.getValue())) {
+        similarAgrees++;
+      }
+    }
+
+    long clearStart;
+    int byKey = 0;
+    try (Browser r = new Browser().signIn("reviewer", REVIEWER_PASSWORD)) {
+      r.open("/portal/review.xhtml");
+      choose(r, "#review\\:taxonomy", name);
+      clearStart = System.nanoTime();
+      press(r, "n");
+      for (int done = 0; done < gold.size(); done++) {
+        r.waitUntil(dr -> dr.findElements(By.id("review:taskInfo")).size() == 1);
+        String shown = r.find("#review\\:task").getAttribute("data-task-id");
+        String label = gold.get(Long.parseLong(shown));
+        assertTrue(label != null, "task " + shown + " is one of ours");
+        if (done == 0) {
+          assertFalse(
+              r.driver
+                  .findElements(
+                      By.cssSelector("#review\\:similar_data tr:not(.ui-datatable-empty-message)"))
+                  .isEmpty(),
+              "similar examples are shown");
+          r.screenshot("review-banking77-task");
+        }
+        // A numbered suggestion (the model's top-k, then similar examples' categories) when the
+        // gold category is among them, else "/" and the name.
+        String key = null;
+        for (WebElement b : r.driver.findElements(By.cssSelector(".qcat-suggestions button"))) {
+          if (label.equals(b.getAttribute("data-category"))) {
+            key = b.getAttribute("data-key");
+          }
+        }
+        if (key != null) {
+          byKey++;
+          press(r, key);
+        } else {
+          press(r, "/");
+          r.waitUntil(
+              dr -> "review:search".equals(dr.switchTo().activeElement().getAttribute("id")));
+          press(r, label + "\n");
+        }
+        r.waitUntil(
+            dr -> {
+              try {
+                List<WebElement> task = dr.findElements(By.id("review:task"));
+                return task.isEmpty() || !shown.equals(task.get(0).getAttribute("data-task-id"));
+              } catch (StaleElementReferenceException rendering) {
+                return false; // the form is being replaced; look again
+              }
+            });
+        r.waitForAjax();
+      }
+      r.waitUntil(dr -> dr.getPageSource().contains("No task is waiting that passes the filters."));
+      r.screenshot("review-banking77-cleared");
+    }
+    double clearSeconds = (System.nanoTime() - clearStart) / 1e9;
+    for (Map.Entry<Long, String> e : gold.entrySet()) {
+      JsonObject done = task(e.getKey());
+      assertEquals("RESOLVED", done.getString("status"));
+      assertEquals(e.getValue(), done.getString("chosenCategory"));
+    }
+    String figures =
+        String.format(
+            java.util.Locale.ROOT,
+            "BANKING77: imported %d training examples in %.1f s; cleared %d review tasks by keyboard"
+                + " in %.1f s (%.2f s per task, browser and server round trips, polled every 0.5 s);"
+                + " %d by a suggestion key 1-9, the rest by \"/\" search; the most similar"
+                + " labelled example had the gold category for %d of %d%n",
+            imported.json().getInt("imported"),
+            importSeconds,
+            gold.size(),
+            clearSeconds,
+            clearSeconds / gold.size(),
+            byKey,
+            similarAgrees,
+            gold.size());
+    System.out.print(figures);
+    Files.writeString(Path.of("target", "review-banking77.txt"), figures);
+  }
+
+  private static List<JsonObject> jsonl(Path file) throws java.io.IOException {
+    try (var lines = Files.lines(file)) {
+      return lines
+          .filter(l -> !l.isBlank())
+          .map(l -> Json.createReader(new StringReader(l)).readObject())
+          .toList();
+    }
   }
 
   private long labelledToday(String user) {

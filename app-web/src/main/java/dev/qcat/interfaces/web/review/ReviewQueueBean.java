@@ -64,6 +64,15 @@ public class ReviewQueueBean implements Serializable {
   /** Similar labelled examples shown beside the question. */
   static final int SIMILAR_EXAMPLES = 5;
 
+  /**
+   * One numbered suggestion: a category of the model's top-k, or of a similar labelled example.
+   *
+   * @param score the model's confidence, or the example's trigram similarity; fraction in [0, 1]
+   * @param fromSimilar true when it comes from a similar labelled example
+   */
+  public record Suggestion(String category, double score, boolean fromSimilar)
+      implements Serializable {}
+
   /** What the table lists. */
   public enum Show {
     /** OPEN and CLAIMED tasks: the queue. */
@@ -93,7 +102,7 @@ public class ReviewQueueBean implements Serializable {
   private List<ReviewerCounts> counts = List.of();
 
   private ReviewView task;
-  private List<ScoredCategory> suggestions = List.of();
+  private List<Suggestion> suggestions = List.of();
   private List<SimilarExample> similar = List.of();
   private List<String> categories = List.of();
   private String searchCategory;
@@ -306,7 +315,6 @@ public class ReviewQueueBean implements Serializable {
     note = null;
     try {
       List<ScoredCategory> top = categorization.find(view.predictionId()).topK();
-      suggestions = top.subList(0, Math.min(MAX_SUGGESTIONS, top.size()));
       categories =
           taxonomies.categories(view.taxonomyId()).stream()
               .filter(c -> "ACTIVE".equals(c.status()))
@@ -314,11 +322,33 @@ public class ReviewQueueBean implements Serializable {
               .sorted(String.CASE_INSENSITIVE_ORDER)
               .toList();
       similar = reviews.similarExamples(view.id(), SIMILAR_EXAMPLES);
+      suggestions = suggestions(top, similar, Set.copyOf(categories));
     } catch (NotFoundException e) {
       suggestions = List.of();
       categories = List.of();
       similar = List.of();
     }
+  }
+
+  /**
+   * The model's top categories first (by confidence), then the categories of similar labelled
+   * examples that are not among them (by similarity), at most {@link #MAX_SUGGESTIONS}, active
+   * categories only.
+   */
+  static List<Suggestion> suggestions(
+      List<ScoredCategory> top, List<SimilarExample> similar, Set<String> active) {
+    Map<String, Suggestion> out = new java.util.LinkedHashMap<>();
+    for (ScoredCategory s : top) {
+      if (active.contains(s.category())) {
+        out.putIfAbsent(s.category(), new Suggestion(s.category(), s.confidence(), false));
+      }
+    }
+    for (SimilarExample e : similar) {
+      if (active.contains(e.category())) {
+        out.putIfAbsent(e.category(), new Suggestion(e.category(), e.similarity(), true));
+      }
+    }
+    return out.values().stream().limit(MAX_SUGGESTIONS).toList();
   }
 
   private void clearTask() {
@@ -548,7 +578,7 @@ public class ReviewQueueBean implements Serializable {
     return open();
   }
 
-  public List<ScoredCategory> getSuggestions() {
+  public List<Suggestion> getSuggestions() {
     return suggestions;
   }
 
