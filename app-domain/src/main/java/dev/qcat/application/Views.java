@@ -83,7 +83,18 @@ public final class Views {
       double errorBound,
       boolean zeroShot) {}
 
-  /** One review task with the prediction it is about. */
+  /**
+   * One review task with the prediction it is about.
+   *
+   * @param status OPEN, CLAIMED or RESOLVED
+   * @param confidence the model's calibrated confidence in {@code predictedCategory}, fraction in
+   *     [0, 1]
+   * @param reviewer who holds (CLAIMED) or closed (RESOLVED) the task, or null
+   * @param chosenCategory the reviewer's category (outcome LABELLED), or null
+   * @param outcome LABELLED, AMBIGUOUS or NEW_CATEGORY once RESOLVED, else null
+   * @param note the reviewer's note (AMBIGUOUS, NEW_CATEGORY), or null
+   * @param resolvedAt when it was resolved, or null
+   */
   public record ReviewView(
       long id,
       String status,
@@ -96,7 +107,11 @@ public final class Views {
       String chosenCategory,
       long taxonomyId,
       long version,
-      OffsetDateTime createdAt) {
+      OffsetDateTime createdAt,
+      String outcome,
+      String note,
+      long modelVersionId,
+      OffsetDateTime resolvedAt) {
 
     public static ReviewView of(ReviewTask r) {
       return new ReviewView(
@@ -111,7 +126,11 @@ public final class Views {
           r.chosenCategory().map(Category::name).orElse(null),
           r.taxonomy().id(),
           r.version(),
-          r.createdAt());
+          r.createdAt(),
+          r.outcome().map(Enum::name).orElse(null),
+          r.note().orElse(null),
+          r.prediction().modelVersion().id(),
+          r.resolvedAt().orElse(null));
     }
   }
 

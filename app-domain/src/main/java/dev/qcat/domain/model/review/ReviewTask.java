@@ -16,6 +16,7 @@ import jakarta.persistence.ManyToOne;
 import jakarta.persistence.OneToOne;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,9 +26,12 @@ import java.util.Optional;
  *
  * <p>Life cycle: created OPEN when a prediction is routed to review (low confidence, or drawn for
  * audit, {@link #audit()}); a reviewer may {@link #claim} it (CLAIMED) so that others leave it
- * alone; {@link #resolve} with the right category makes it RESOLVED for good. The {@code version}
- * column is an optimistic lock: of two concurrent resolves exactly one commits, the other fails and
- * overwrites nothing.
+ * alone, and {@link #release} it again (OPEN; a skip). A claim nobody acted on for longer than the
+ * claim timeout ends ({@link #expireClaim}), so a closed browser tab does not hide a task for good.
+ * {@link #resolve} with the right category makes it RESOLVED for good with outcome {@link
+ * ReviewOutcome#LABELLED}; {@link #markAmbiguous} and {@link #markNeedsNewCategory} also make it
+ * RESOLVED, with the reviewer's note and no category. The {@code version} column is an optimistic
+ * lock: of two concurrent resolves exactly one commits, the other fails and overwrites nothing.
  */
 @Entity
 @Table(name = "review_task")
@@ -61,6 +65,11 @@ public class ReviewTask {
   @JoinColumn(name = "chosen_category_id")
   private Category chosenCategory;
 
+  @Enumerated(EnumType.STRING)
+  private ReviewOutcome outcome;
+
+  private String note;
+
   @Column(name = "created_at", nullable = false)
   private OffsetDateTime createdAt = OffsetDateTime.now();
 
@@ -71,6 +80,9 @@ public class ReviewTask {
   private OffsetDateTime resolvedAt;
 
   @Version private long version;
+
+  /** Longest note a reviewer may leave, characters. */
+  public static final int MAX_NOTE_LENGTH = 2000;
 
   protected ReviewTask() {}
 
@@ -91,20 +103,55 @@ public class ReviewTask {
    */
   public void claim(String reviewer) throws ReviewConflictException {
     Objects.requireNonNull(reviewer, "Reviewer is required.");
-    if (status == ReviewStatus.RESOLVED) {
-      throw new ReviewConflictException("Review task " + id + " is already resolved.");
-    }
-    if (status == ReviewStatus.CLAIMED && !reviewer.equals(this.reviewer)) {
-      throw new ReviewConflictException(
-          "Review task " + id + " is claimed by " + this.reviewer + ".");
-    }
+    requireNotClosedBySomeoneElse(reviewer);
     this.status = ReviewStatus.CLAIMED;
     this.reviewer = reviewer;
     this.claimedAt = OffsetDateTime.now();
   }
 
   /**
-   * Records the reviewer's category. Allowed from OPEN, or from CLAIMED by the same reviewer.
+   * Ends a claim that is older than {@code timeout} at {@code now}: the task is OPEN again and
+   * anyone may take it. Other states are left alone.
+   *
+   * @param timeout how long a claim holds, &gt; 0
+   * @return true if a claim was ended
+   */
+  public boolean expireClaim(OffsetDateTime now, Duration timeout) {
+    Objects.requireNonNull(now, "now is required.");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("claim timeout is " + timeout + "; expected > 0");
+    }
+    if (status != ReviewStatus.CLAIMED
+        || claimedAt == null
+        || !claimedAt.plus(timeout).isBefore(now)) {
+      return false;
+    }
+    this.status = ReviewStatus.OPEN;
+    this.reviewer = null;
+    this.claimedAt = null;
+    return true;
+  }
+
+  /**
+   * Gives a claimed task back to the queue (OPEN, no reviewer), e.g. when the reviewer skips it.
+   * Releasing an OPEN task is a no-op.
+   *
+   * @throws ReviewConflictException if it is resolved or claimed by someone else
+   */
+  public void release(String reviewer) throws ReviewConflictException {
+    Objects.requireNonNull(reviewer, "Reviewer is required.");
+    if (status == ReviewStatus.OPEN) {
+      return;
+    }
+    requireNotClosedBySomeoneElse(reviewer);
+    this.status = ReviewStatus.OPEN;
+    this.reviewer = null;
+    this.claimedAt = null;
+  }
+
+  /**
+   * Records the reviewer's category (outcome {@link ReviewOutcome#LABELLED}). Allowed from OPEN, or
+   * from CLAIMED by the same reviewer.
    *
    * @param category an active category of the task's taxonomy
    * @throws ReviewConflictException if already resolved or claimed by someone else
@@ -113,28 +160,85 @@ public class ReviewTask {
   public void resolve(Category category, String reviewer) throws ReviewConflictException {
     Objects.requireNonNull(category, "Category is required.");
     Objects.requireNonNull(reviewer, "Reviewer is required.");
+    requireNotClosedBySomeoneElse(reviewer);
+    if (!sameTaxonomy(category.taxonomy(), taxonomy)) {
+      throw new IllegalArgumentException(
+          "Category '" + category.name() + "' is not in taxonomy " + taxonomy.name());
+    }
+    close(ReviewOutcome.LABELLED, reviewer, null);
+    this.chosenCategory = category;
+  }
+
+  /**
+   * Closes the task as ambiguous: it fits several categories, or none clearly. No category is
+   * recorded and no training example is made.
+   *
+   * @param note the reviewer's reason, or null; at most {@link #MAX_NOTE_LENGTH} characters
+   * @throws ReviewConflictException if already resolved or claimed by someone else
+   * @throws IllegalArgumentException if the note is too long
+   */
+  public void markAmbiguous(String reviewer, String note) throws ReviewConflictException {
+    Objects.requireNonNull(reviewer, "Reviewer is required.");
+    requireNotClosedBySomeoneElse(reviewer);
+    close(ReviewOutcome.AMBIGUOUS, reviewer, note);
+  }
+
+  /**
+   * Closes the task as needing a category the taxonomy lacks. No category is recorded and no
+   * training example is made; the note should name the missing category.
+   *
+   * @param note the reviewer's suggestion, or null; at most {@link #MAX_NOTE_LENGTH} characters
+   * @throws ReviewConflictException if already resolved or claimed by someone else
+   * @throws IllegalArgumentException if the note is too long
+   */
+  public void markNeedsNewCategory(String reviewer, String note) throws ReviewConflictException {
+    Objects.requireNonNull(reviewer, "Reviewer is required.");
+    requireNotClosedBySomeoneElse(reviewer);
+    close(ReviewOutcome.NEW_CATEGORY, reviewer, note);
+  }
+
+  private void close(ReviewOutcome outcome, String reviewer, String note) {
+    String trimmed = note == null || note.isBlank() ? null : note.strip();
+    if (trimmed != null && trimmed.length() > MAX_NOTE_LENGTH) {
+      throw new IllegalArgumentException(
+          "The note has "
+              + trimmed.length()
+              + " characters; at most "
+              + MAX_NOTE_LENGTH
+              + " are allowed.");
+    }
+    this.status = ReviewStatus.RESOLVED;
+    this.outcome = outcome;
+    this.reviewer = reviewer;
+    this.note = trimmed;
+    this.resolvedAt = OffsetDateTime.now();
+  }
+
+  private void requireNotClosedBySomeoneElse(String reviewer) throws ReviewConflictException {
     if (status == ReviewStatus.RESOLVED) {
       throw new ReviewConflictException(
           "Review task "
               + id
               + " is already resolved by "
               + this.reviewer
-              + " as '"
-              + chosenCategory.name()
-              + "'; nothing was changed.");
+              + " "
+              + describe()
+              + "; nothing was changed.");
     }
     if (status == ReviewStatus.CLAIMED && !reviewer.equals(this.reviewer)) {
       throw new ReviewConflictException(
           "Review task " + id + " is claimed by " + this.reviewer + ".");
     }
-    if (!sameTaxonomy(category.taxonomy(), taxonomy)) {
-      throw new IllegalArgumentException(
-          "Category '" + category.name() + "' is not in taxonomy " + taxonomy.name());
+  }
+
+  private String describe() {
+    if (outcome == ReviewOutcome.AMBIGUOUS) {
+      return "as ambiguous";
     }
-    this.status = ReviewStatus.RESOLVED;
-    this.reviewer = reviewer;
-    this.chosenCategory = category;
-    this.resolvedAt = OffsetDateTime.now();
+    if (outcome == ReviewOutcome.NEW_CATEGORY) {
+      return "as needing a new category";
+    }
+    return "as '" + (chosenCategory == null ? "?" : chosenCategory.name()) + "'";
   }
 
   private static boolean sameTaxonomy(Taxonomy a, Taxonomy b) {
@@ -174,6 +278,24 @@ public class ReviewTask {
 
   public Optional<Category> chosenCategory() {
     return Optional.ofNullable(chosenCategory);
+  }
+
+  /**
+   * @return how the task was closed; empty while it is not resolved
+   */
+  public Optional<ReviewOutcome> outcome() {
+    return Optional.ofNullable(outcome);
+  }
+
+  /**
+   * @return the reviewer's note (ambiguous / needs a new category), if any
+   */
+  public Optional<String> note() {
+    return Optional.ofNullable(note);
+  }
+
+  public Optional<OffsetDateTime> claimedAt() {
+    return Optional.ofNullable(claimedAt);
   }
 
   public OffsetDateTime createdAt() {
