@@ -13,7 +13,9 @@ public interface ModelVersionService {
   /**
    * Registers a CANDIDATE version for a taxonomy. Files are checked when it is activated.
    *
-   * @param temperature calibration temperature > 0
+   * @param temperature calibration temperature > 0; null takes the adapter's {@code
+   *     calibration.json} (written by {@code qcat train}: temperature scaling, Guo et al. 2017)
+   *     when the adapter directory has one, else 1
    * @param threshold review threshold override in [0, 1], or null
    */
   ModelVersionView register(
@@ -22,7 +24,7 @@ public interface ModelVersionService {
       String baseModelPath,
       String adapterPath,
       Quantization quantization,
-      double temperature,
+      Double temperature,
       Double threshold,
       String actor)
       throws NotFoundException;

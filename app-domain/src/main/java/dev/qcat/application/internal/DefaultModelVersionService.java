@@ -12,6 +12,7 @@ import dev.qcat.domain.model.modelversion.ModelVersion;
 import dev.qcat.domain.model.modelversion.ModelVersionRepository;
 import dev.qcat.domain.model.modelversion.Quantization;
 import dev.qcat.domain.service.QuestionClassifier;
+import dev.qcat.inference.calibration.TemperatureScaling;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -32,7 +33,7 @@ public class DefaultModelVersionService implements ModelVersionService {
       String baseModelPath,
       String adapterPath,
       Quantization quantization,
-      double temperature,
+      Double temperature,
       Double threshold,
       String actor)
       throws NotFoundException {
@@ -45,11 +46,37 @@ public class DefaultModelVersionService implements ModelVersionService {
           "Model version '" + name + "' already exists for taxonomy " + t.name());
     }
     ModelVersion v =
-        new ModelVersion(t, name, baseModelPath, adapterPath, quantization, temperature);
+        new ModelVersion(
+            t,
+            name,
+            baseModelPath,
+            adapterPath,
+            quantization,
+            temperature != null ? temperature : adapterTemperature(adapterPath));
     v.changeThreshold(threshold);
     modelVersions.store(v);
     audit.record(new AuditEvent(actor, "model.register", "ModelVersion", v.id(), baseModelPath));
     return ModelVersionView.of(v);
+  }
+
+  /**
+   * @return the temperature in the adapter's {@code calibration.json}, or 1 when there is no
+   *     adapter or no such file (the file is checked again, with the weights, at activation)
+   * @throws IllegalArgumentException if the file exists but holds no valid temperature
+   */
+  private static double adapterTemperature(String adapterPath) {
+    if (adapterPath == null || adapterPath.isBlank()) {
+      return 1.0;
+    }
+    java.nio.file.Path dir = java.nio.file.Path.of(adapterPath);
+    if (!java.nio.file.Files.isRegularFile(dir.resolve(TemperatureScaling.FILE_NAME))) {
+      return 1.0;
+    }
+    try {
+      return TemperatureScaling.load(dir).temperature();
+    } catch (java.io.UncheckedIOException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   @Override

@@ -74,7 +74,7 @@ public class ModelVersionResource {
             required(r.baseModelPath(), "baseModelPath"),
             r.adapterPath(),
             q,
-            r.temperature() == null ? 1.0 : r.temperature(),
+            r.temperature(),
             r.threshold(),
             caller(security));
     return Response.status(Response.Status.CREATED).entity(v).build();

@@ -6,7 +6,7 @@ package dev.qcat.interfaces.rest.dto;
  * @param baseModelPath HF Qwen2 checkpoint directory on the server
  * @param adapterPath PEFT adapter directory, or null
  * @param quantization NONE (default), Q8_0 or Q4_0
- * @param temperature calibration temperature > 0; null for 1
+ * @param temperature calibration temperature > 0; null: the adapter's calibration.json, else 1
  * @param threshold review threshold in [0, 1]; null for the taxonomy's
  */
 public record NewModelVersionRequest(
