@@ -105,8 +105,7 @@ final class EvalCommand implements Callable<Integer> {
     ClassificationReport r = new ClassificationReport(labels, options.threshold);
     Calibration cal = new Calibration();
     long t0 = System.nanoTime();
-    try (LoadedModel m =
-        LoadedModel.open(options.model, options.adapter(), labels, options.scoringOptions())) {
+    try (LoadedModel m = options.load(labels, err)) {
       int step = Math.max(options.batchSize, 100 / options.batchSize * options.batchSize);
       for (int from = 0; from < examples.size(); from += step) {
         List<SeedExample> chunk = examples.subList(from, Math.min(examples.size(), from + step));
@@ -129,7 +128,7 @@ final class EvalCommand implements Callable<Integer> {
       err.println();
       cal.temperature = m.calibration.temperature();
     }
-    print(out, r, cal, d.badLines().size());
+    print(out, r, cal, d.badLines().size(), options);
     if (plots != null) {
       Path reliability = plots.resolve("reliability.png");
       Path confusion = plots.resolve("confusion.png");
@@ -145,7 +144,7 @@ final class EvalCommand implements Callable<Integer> {
     if (report != null) {
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValue(report.toFile(), toJson(r, cal, d.badLines().size()));
+          .writeValue(report.toFile(), toJson(r, cal, d.badLines().size(), options));
       err.println("report written to " + report);
     }
     return Qcat.OK;
@@ -191,8 +190,16 @@ final class EvalCommand implements Callable<Integer> {
     }
   }
 
-  private static void print(PrintWriter out, ClassificationReport r, Calibration cal, int skipped) {
+  private static void print(
+      PrintWriter out, ClassificationReport r, Calibration cal, int skipped, ModelOptions options) {
     ConfusionMatrix m = r.confusionMatrix();
+    out.printf(
+        Locale.ROOT,
+        "weights            %s%n",
+        options
+            .quant()
+            .map(q -> q.name() + " (quantized after merging the adapter)")
+            .orElse("F32"));
     out.printf(Locale.ROOT, "examples           %d (%d lines skipped)%n", r.total(), skipped);
     out.printf(Locale.ROOT, "accuracy           %.4f%n", r.accuracy());
     out.printf(
@@ -204,7 +211,9 @@ final class EvalCommand implements Callable<Integer> {
         Locale.ROOT,
         "temperature        %.4f  (%s)%n",
         cal.temperature,
-        cal.temperature == 1.0 ? "uncalibrated" : "the adapter's calibration.json");
+        options.calibrateOn != null
+            ? "refit on " + options.calibrateOn
+            : cal.temperature == 1.0 ? "uncalibrated" : "the adapter's calibration.json");
     out.printf(
         Locale.ROOT,
         "NLL                %.4f -> %.4f  (nats per example, before -> after calibration)%n",
@@ -278,13 +287,15 @@ final class EvalCommand implements Callable<Integer> {
     return Double.isNaN(x) ? "n/a (nothing auto-routed)" : String.format(Locale.ROOT, "%.4f", x);
   }
 
-  private static ObjectNode toJson(ClassificationReport r, Calibration cal, int skipped) {
+  private static ObjectNode toJson(
+      ClassificationReport r, Calibration cal, int skipped, ModelOptions options) {
     ObjectMapper json = new ObjectMapper();
     ObjectNode o = json.createObjectNode();
     o.put("examples", r.total());
     o.put("skipped_lines", skipped);
     o.put("accuracy", r.accuracy());
     o.put("macro_f1", r.macroF1());
+    o.put("weights", options.quant().map(Enum::name).orElse("F32"));
     o.put("temperature", cal.temperature);
     o.put("nll_before", cal.nll(1.0));
     o.put("nll_after", cal.nll(cal.temperature));
