@@ -78,6 +78,38 @@ final class EvalCommand implements Callable<Integer> {
           "Write reliability.png (reliability diagram, before and after calibration) and confusion.png (confusion-matrix heat map) into DIR.")
   Path plots;
 
+  @Option(
+      names = "--per-class",
+      paramLabel = "N",
+      description =
+          "Evaluate a stratified subset: the first N usable lines of each category (after --limit is not applied).")
+  Integer perClass;
+
+  @Option(
+      names = "--compare-quant",
+      description =
+          "Classify the questions with the F32, Q8_0 and Q4_0 model (adapter merged before quantizing; with --calibrate-on each refit on its own scores) and print top-1 agreement with F32, accuracy, macro-F1 and ECE side by side.")
+  boolean compareQuant;
+
+  @Option(
+      names = "--llama",
+      description =
+          "With --compare-quant: also score the categories with llama.cpp on the exported Q8_0 GGUF (same prompts, sum of label-token log-probs incl. <|im_end|>), tools/llama-ref/label-scorer.")
+  boolean llama;
+
+  @Option(
+      names = "--llama-threads",
+      defaultValue = "2",
+      description = "llama.cpp threads for --llama (default: ${DEFAULT-VALUE}).")
+  int llamaThreads;
+
+  @Option(
+      names = "--work",
+      defaultValue = ".qcat-work/compare-quant",
+      paramLabel = "DIR",
+      description = "Where --llama writes the Q8_0 GGUF (default: ${DEFAULT-VALUE}).")
+  Path work;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
@@ -91,6 +123,19 @@ final class EvalCommand implements Callable<Integer> {
     SeedDataset d = new SeedJsonlReader(true, labels).read(input);
     ModelOptions.reportBadLines(err, input, d.badLines());
     List<SeedExample> examples = d.examples();
+    if (perClass != null) {
+      if (perClass < 1) {
+        throw new UsageException("--per-class must be >= 1 but is " + perClass);
+      }
+      Map<String, Integer> taken = new HashMap<>();
+      List<SeedExample> subset = new ArrayList<>();
+      for (SeedExample e : examples) {
+        if (taken.merge(e.output().orElseThrow(), 1, Integer::sum) <= perClass) {
+          subset.add(e);
+        }
+      }
+      examples = subset;
+    }
     if (limit != null && examples.size() > limit) {
       examples = examples.subList(0, limit);
     }
@@ -101,6 +146,18 @@ final class EvalCommand implements Callable<Integer> {
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < labels.size(); i++) {
       index.put(labels.get(i), i);
+    }
+    if (compareQuant) {
+      if (llama && llamaThreads < 1) {
+        throw new UsageException("--llama-threads must be >= 1 but is " + llamaThreads);
+      }
+      int[] truth = examples.stream().mapToInt(e -> index.get(e.output().orElseThrow())).toArray();
+      QuantComparison.run(
+          options, labels, examples, truth, llama ? llamaThreads : 0, work, report, out, err);
+      return Qcat.OK;
+    }
+    if (llama) {
+      throw new UsageException("--llama goes with --compare-quant");
     }
     ClassificationReport r = new ClassificationReport(labels, options.threshold);
     Calibration cal = new Calibration();

@@ -185,7 +185,22 @@ final class ModelOptions {
    * @throws UsageException if the calibration dataset has no usable line
    */
   LoadedModel load(List<String> labels, PrintWriter err) throws IOException {
-    LoadedModel m = LoadedModel.open(model, adapter(), quant(), labels, scoringOptions());
+    return load(labels, err, quant());
+  }
+
+  /**
+   * Like {@link #load(List, PrintWriter)} with another precision than {@code --quant}; {@code
+   * --save-calibration} is written only for the {@code --quant} precision.
+   *
+   * @param labels the taxonomy
+   * @param err where the refit is reported
+   * @param precision block format to serve from, or empty for float32
+   * @return the model; the caller closes it. Never null.
+   * @throws IOException if the calibration dataset cannot be read
+   */
+  LoadedModel load(List<String> labels, PrintWriter err, Optional<QuantType> precision)
+      throws IOException {
+    LoadedModel m = LoadedModel.open(model, adapter(), precision, labels, scoringOptions());
     if (calibrateOn == null) {
       return m;
     }
@@ -214,14 +229,14 @@ final class ModelOptions {
               + " %.4f, ECE (15 bins) %.4f -> %.4f (T = 1 -> refit T)%n",
           calibrateOn,
           t.examples(),
-          quant().map(Enum::name).orElse("F32"),
+          precision.map(Enum::name).orElse("F32"),
           before,
           t.temperature(),
           t.nllBefore(),
           t.nllAfter(),
           t.eceBefore(),
           t.eceAfter());
-      if (saveCalibration != null) {
+      if (saveCalibration != null && precision.equals(quant())) {
         t.save(saveCalibration);
         err.println(
             "calibration written to " + saveCalibration.resolve(TemperatureScaling.FILE_NAME));
