@@ -23,9 +23,15 @@
 //   then L lines:  n  t_1 ... t_n      a label's token ids
 //   then any number of lines: m  p_1 ... p_m     a prompt's token ids
 // Output (stdout): one line per prompt with L scores ("%.9g"; -inf for probability 0).
+// Stderr, for benchmarks: "rss_after_load_kb N" once the model and context exist, "time_ms X" per
+// prompt (clear + decode + log-softmax + sums, wall clock), and "max_rss_kb N" (getrusage) at exit.
 // Usage: label-scorer MODEL.gguf THREADS BACKEND_DIR < input > output
 // Build: tools/llama-ref/build-label-scorer.sh
+#include <sys/resource.h>
+
+#include <chrono>
 #include <cmath>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -64,6 +70,19 @@ std::vector<int> readTokens(int vocab) {
     t[i] = (int)v;
   }
   return t;
+}
+
+// VmRSS of this process in kB, from /proc/self/status (0 if unreadable).
+long rssKb() {
+  FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return 0;
+  char line[256];
+  long kb = 0;
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    if (std::strncmp(line, "VmRSS:", 6) == 0) kb = std::atol(line + 6);
+  }
+  std::fclose(f);
+  return kb;
 }
 
 double logSumExp(const float* logits, int n) {
@@ -147,9 +166,11 @@ int main(int argc, char** argv) {
   if (ctx == nullptr) fail("cannot create the context");
 
   llama_batch batch = llama_batch_init((int32_t)nCtx, 0, (int32_t)nLabels);
+  std::fprintf(stderr, "rss_after_load_kb %ld\n", rssKb());
   std::vector<int> outputRow(trie.size());  // batch index of each non-leaf node (has logits)
   std::vector<double> nodeLogProb(trie.size());
   for (auto& p : prompts) {
+    auto t0 = std::chrono::steady_clock::now();
     llama_memory_clear(llama_get_memory(ctx), true);
     batch.n_tokens = 0;
     for (size_t i = 0; i < p.size(); i++) {
@@ -189,11 +210,16 @@ int main(int argc, char** argv) {
       nodeLogProb[n] = lp + (trie[n].parent < 0 ? 0.0 : nodeLogProb[trie[n].parent]);
       for (int l : trie[n].ends) scores[l] = nodeLogProb[n];
     }
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    std::fprintf(stderr, "time_ms %.3f\n", ms);
     for (int l = 0; l < nLabels; l++) {
       std::printf(l == 0 ? "%.9g" : " %.9g", scores[l]);
     }
     std::printf("\n");
   }
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  std::fprintf(stderr, "max_rss_kb %ld\n", usage.ru_maxrss);
   llama_batch_free(batch);
   llama_free(ctx);
   llama_model_free(model);

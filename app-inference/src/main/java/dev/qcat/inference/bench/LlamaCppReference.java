@@ -467,6 +467,35 @@ public final class LlamaCppReference {
    */
   public List<double[]> scoreLabels(
       Path gguf, int[][] labelTokens, List<int[]> prompts, int threads) throws IOException {
+    return scoreLabelsTimed(gguf, labelTokens, prompts, threads).scores();
+  }
+
+  /**
+   * The scores of {@link #scoreLabels} with the label-scorer's own measurements.
+   *
+   * @param scores per prompt, one score per label, in nats
+   * @param timesMs per prompt, wall-clock time to classify it (clear the KV cache, one decode of
+   *     prompt and label trie, log-softmax over the vocabulary at each trie position, sums), in
+   *     milliseconds; model loading excluded
+   * @param rssAfterLoadKb resident set size once the model and context exist, in KiB (weights are
+   *     memory-mapped, so pages not yet touched are not counted)
+   * @param maxRssKb peak resident set size of the process ({@code getrusage}), in KiB
+   */
+  public record LabelScoring(
+      List<double[]> scores, double[] timesMs, long rssAfterLoadKb, long maxRssKb) {}
+
+  /**
+   * Like {@link #scoreLabels}, with per-prompt times and resident memory.
+   *
+   * @param gguf a GGUF file
+   * @param labelTokens per label its token ids, 1 to 256 labels
+   * @param prompts token ids of each prompt
+   * @param threads llama.cpp threads
+   * @return scores, times and memory. Never null.
+   * @throws IOException if the scorer cannot be built or run, or answers something unexpected
+   */
+  public LabelScoring scoreLabelsTimed(
+      Path gguf, int[][] labelTokens, List<int[]> prompts, int threads) throws IOException {
     if (labelTokens.length < 1 || labelTokens.length > 256) {
       throw new IllegalArgumentException("expected 1 to 256 labels but got " + labelTokens.length);
     }
@@ -514,7 +543,7 @@ public final class LlamaCppReference {
     }
     String[] lines = stdout.toString(StandardCharsets.US_ASCII).strip().split("\n");
     if (prompts.isEmpty()) {
-      return List.of();
+      return new LabelScoring(List.of(), new double[0], 0, 0);
     }
     if (lines.length != prompts.size()) {
       throw new IOException(
@@ -533,7 +562,27 @@ public final class LlamaCppReference {
       }
       scores.add(row);
     }
-    return scores;
+    double[] times = new double[prompts.size()];
+    int t = 0;
+    long rssLoad = 0;
+    long maxRss = 0;
+    for (String line : stderr.toString(StandardCharsets.US_ASCII).split("\n")) {
+      String[] f = line.strip().split(" ");
+      if (f.length != 2) {
+        continue;
+      }
+      switch (f[0]) {
+        case "time_ms" -> {
+          if (t < times.length) {
+            times[t++] = Double.parseDouble(f[1]);
+          }
+        }
+        case "rss_after_load_kb" -> rssLoad = Long.parseLong(f[1]);
+        case "max_rss_kb" -> maxRss = Long.parseLong(f[1]);
+        default -> {}
+      }
+    }
+    return new LabelScoring(scores, times, rssLoad, maxRss);
   }
 
   private static void appendTokens(StringBuilder sb, int[] tokens) {

@@ -151,6 +151,22 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-llama", description = "Skip llama.cpp.")
   boolean noLlama;
 
+  @Option(
+      names = "--quant",
+      description =
+          "Quantized serving instead: qcat F32 / Q8_0 / Q4_0 (each in its own JVM) against llama.cpp F32 / Q8_0 / Q4_0 GGUF of the same weights: one-question latency p50/p95, prompt-only time, --concurrency questions' throughput, resident memory.")
+  boolean quant;
+
+  @Option(
+      names = "--concurrency",
+      defaultValue = "4",
+      description =
+          "With --quant: questions classified together for the throughput figure (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(names = "--quant-worker", hidden = true, paramLabel = "F32|Q8_0|Q4_0")
+  String quantWorker;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -183,6 +199,37 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (train) {
       return benchTrain(out, err);
+    }
+    if (quantWorker != null) {
+      return QuantBench.worker(
+          quantWorker,
+          Cli.requireDirectory("--model", model),
+          CategoryLabels.fromDataset(labelsFrom),
+          promptTokens,
+          warmup,
+          repeats,
+          concurrency,
+          out,
+          err);
+    }
+    if (quant) {
+      if (concurrency < 1) {
+        throw new UsageException("--concurrency must be >= 1 but is " + concurrency);
+      }
+      Path dir = model != null ? Cli.requireDirectory("--model", model) : randomCheckpoint(err);
+      return QuantBench.run(
+          dir,
+          labelsFrom,
+          CategoryLabels.fromDataset(labelsFrom),
+          work,
+          threads,
+          promptTokens,
+          warmup,
+          repeats,
+          concurrency,
+          noLlama,
+          out,
+          err);
     }
 
     SeedDataset data = CategoryLabels.fromDataset(labelsFrom);

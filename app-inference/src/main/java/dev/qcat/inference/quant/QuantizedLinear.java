@@ -34,6 +34,40 @@ public abstract class QuantizedLinear extends Linear {
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
+  /**
+   * Where the time of the quantized layers goes, summed over all of them and all threads since the
+   * last {@link #reset()}: decoding blocks into float32 panels vs the sgemm calls. For benchmarks
+   * ({@code qcat bench --quant}); two {@code System.nanoTime} reads per panel.
+   */
+  public static final class Profile {
+    private static final java.util.concurrent.atomic.AtomicLong DECODE =
+        new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong GEMM =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    private Profile() {}
+
+    /** Sets both sums to zero. */
+    public static void reset() {
+      DECODE.set(0);
+      GEMM.set(0);
+    }
+
+    /**
+     * @return time spent decoding weight blocks (and copying them for OpenBLAS), in nanoseconds
+     */
+    public static long decodeNanos() {
+      return DECODE.get();
+    }
+
+    /**
+     * @return time spent in OpenBLAS sgemm (and the bias), in nanoseconds
+     */
+    public static long gemmNanos() {
+      return GEMM.get();
+    }
+  }
+
   private final QuantizedMatrix weight;
   private final float[] biasValues;
   private final int in;
@@ -80,6 +114,7 @@ public abstract class QuantizedLinear extends Linear {
     if (x.getDataType() != DataType.FLOAT32) {
       throw new IllegalArgumentException("expected float32 input but got " + x.getDataType());
     }
+    long start = System.nanoTime();
     int rows = Math.toIntExact(s.size() / in);
     long[] dims = s.getShape().clone();
     dims[dims.length - 1] = out;
@@ -87,10 +122,15 @@ public abstract class QuantizedLinear extends Linear {
     FloatBuffer xb = x.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
     FloatBuffer yb = y.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
     Scratch scratch = SCRATCH.get().ensure(panelRows * in);
+    long decode = 0;
+    long t0 = System.nanoTime();
     for (int o0 = 0; o0 < out; o0 += panelRows) {
       int n = Math.min(panelRows, out - o0);
       weight.dequantizeRows(o0, n, scratch.heap);
       scratch.direct.put(0, scratch.heap, 0, n * in);
+      long t1 = System.nanoTime();
+      decode += t1 - t0;
+      t0 = t1;
       FloatBuffer yPanel = yb.duplicate().position(o0).slice(); // y[:, o0:o0+n], stride out
       // row-major: y[:, o0:o0+n] (rows, n) = x (rows, in) · Wpanel (n, in)ᵀ
       openblas_nolapack.cblas_sgemm(
@@ -108,6 +148,7 @@ public abstract class QuantizedLinear extends Linear {
           0f,
           yPanel,
           out);
+      t0 = System.nanoTime();
     }
     if (biasValues != null) {
       float[] row = new float[out];
@@ -119,6 +160,9 @@ public abstract class QuantizedLinear extends Linear {
         yb.put(r * out, row);
       }
     }
+    long total = System.nanoTime() - start;
+    Profile.DECODE.addAndGet(decode);
+    Profile.GEMM.addAndGet(total - decode);
     return y;
   }
 
