@@ -164,6 +164,15 @@ final class BenchCommand implements Callable<Integer> {
           "With --quant: questions classified together for the throughput figure (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
+  @Option(
+      names = "--modes",
+      split = ",",
+      defaultValue = "F32,Q8_0,Q4_0",
+      paramLabel = "MODE[,MODE...]",
+      description =
+          "With --quant: which of F32, Q8_0, Q4_0 to run, on both sides (default: ${DEFAULT-VALUE}).")
+  List<String> modes;
+
   @Option(names = "--quant-worker", hidden = true, paramLabel = "F32|Q8_0|Q4_0")
   String quantWorker;
 
@@ -216,6 +225,11 @@ final class BenchCommand implements Callable<Integer> {
       if (concurrency < 1) {
         throw new UsageException("--concurrency must be >= 1 but is " + concurrency);
       }
+      for (String m : modes) {
+        if (!List.of("F32", "Q8_0", "Q4_0").contains(m)) {
+          throw new UsageException("--modes: " + m + " is unknown (expected F32, Q8_0, Q4_0)");
+        }
+      }
       Path dir = model != null ? Cli.requireDirectory("--model", model) : randomCheckpoint(err);
       return QuantBench.run(
           dir,
@@ -228,6 +242,7 @@ final class BenchCommand implements Callable<Integer> {
           repeats,
           concurrency,
           noLlama,
+          modes,
           out,
           err);
     }

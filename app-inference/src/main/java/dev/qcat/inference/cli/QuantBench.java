@@ -174,11 +174,12 @@ final class QuantBench {
       int repeats,
       int concurrency,
       boolean noLlama,
+      List<String> modes,
       PrintWriter out,
       PrintWriter err)
       throws Exception {
     List<JsonNode> rows = new ArrayList<>();
-    for (String type : List.of("F32", "Q8_0", "Q4_0")) {
+    for (String type : modes) {
       rows.add(
           runWorker(
               type, dir, labelsFrom, threads, promptTokens, warmup, repeats, concurrency, err));
@@ -186,7 +187,7 @@ final class QuantBench {
     List<JsonNode> llama = new ArrayList<>();
     if (!noLlama) {
       llama.addAll(
-          llama(dir, data, work, threads, promptTokens, warmup, repeats, concurrency, err));
+          llama(dir, data, work, threads, promptTokens, warmup, repeats, concurrency, modes, err));
     }
     print(out, dir, threads, concurrency, data.distinctOutputs().size(), rows, llama);
     return Qcat.OK;
@@ -214,7 +215,15 @@ final class QuantBench {
             "-XX:MinHeapFreeRatio=5",
             "-XX:MaxHeapFreeRatio=10",
             "-Dai.djl.offline=true",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"));
+    // the parent's qcat.* settings (e.g. -Dqcat.quant.gemm=openblas) apply to the workers too
+    for (String k : System.getProperties().stringPropertyNames()) {
+      if (k.startsWith("qcat.") && !k.equals("qcat.openblas.threads")) {
+        cmd.add("-D" + k + "=" + System.getProperty(k));
+      }
+    }
+    cmd.addAll(
+        List.of(
             "-cp",
             System.getProperty("java.class.path"),
             Qcat.class.getName(),
@@ -263,6 +272,7 @@ final class QuantBench {
       int warmup,
       int repeats,
       int concurrency,
+      List<String> modes,
       PrintWriter err)
       throws IOException {
     LlamaCppReference ref = LlamaCppReference.locate();
@@ -286,6 +296,9 @@ final class QuantBench {
     }
     List<JsonNode> rows = new ArrayList<>();
     for (GgufType type : List.of(GgufType.F32, GgufType.Q8_0, GgufType.Q4_0)) {
+      if (!modes.contains(type.name())) {
+        continue;
+      }
       Path gguf = work.resolve(dir.getFileName() + "-" + type + ".gguf");
       Path weights = dir.resolve(HfCheckpoint.SAFETENSORS);
       if (!Files.isRegularFile(gguf)
@@ -342,12 +355,15 @@ final class QuantBench {
     out.println();
     out.printf(
         Locale.ROOT,
-        "qcat bench --quant: %s, %d threads, %d categories, %d-token prompt, %d-question batch%n",
+        "qcat bench --quant: %s, %d threads, %d categories, %d-token prompt, %d-question batch,"
+            + " quantized GEMM %s, panel %d floats%n",
         dir,
         threads,
         categories,
         qcat.get(0).path("prompt_tokens").asInt(),
-        concurrency);
+        concurrency,
+        System.getProperty(QuantizedLinear.GEMM_PROPERTY, "torch"),
+        Integer.getInteger("qcat.quant.panelFloats", QuantizedLinear.DEFAULT_SCRATCH_FLOATS));
     String header =
         String.format(
             Locale.ROOT,
@@ -383,7 +399,7 @@ final class QuantBench {
           r.path("load_s").asDouble(),
           r.path("rss_before_load_mb").asDouble());
     }
-    if (llama.size() == 3) {
+    if (llama.size() == 3 && qcat.size() == 3) {
       double q8Rss = qcat.get(1).path("rss_after_runs_mb").asDouble();
       double llamaQ8Rss = llama.get(1).path("peak_rss_mb").asDouble();
       double fastest =
