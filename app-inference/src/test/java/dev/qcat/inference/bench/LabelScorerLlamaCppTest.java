@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
@@ -47,6 +48,8 @@ class LabelScorerLlamaCppTest {
 
   @Test
   void llamaCppScoresTheCategoriesAsQcatDoes() throws IOException {
+    Assumptions.assumeTrue(
+        onPath("g++") && onPath("git"), "label-scorer needs g++ and git to be built");
     LlamaCppReference llama = LlamaCppReference.locate();
     Path checkpoint = dir.resolve("tiny");
     Qwen2Config config =
@@ -106,6 +109,13 @@ class LabelScorerLlamaCppTest {
         worst, nodeVsNative);
     assertTrue(worst < 5e-4, "qcat vs label-scorer " + worst);
     assertTrue(nodeVsNative < 5e-4, "node vs label-scorer " + nodeVsNative);
+  }
+
+  static boolean onPath(String exe) {
+    String path = System.getenv("PATH");
+    return path != null
+        && java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
+            .anyMatch(d -> java.nio.file.Files.isExecutable(Path.of(d, exe)));
   }
 
   static int argmax(double[] x) {
