@@ -178,16 +178,21 @@ final class QuantBench {
       PrintWriter out,
       PrintWriter err)
       throws Exception {
+    // llama.cpp first: its figures are the reference the qcat rows are read against
+    List<JsonNode> llama = new ArrayList<>();
+    if (!noLlama) {
+      llama.addAll(
+          llama(dir, data, work, threads, promptTokens, warmup, repeats, concurrency, modes, err));
+      for (JsonNode r : llama) {
+        err.println("llama.cpp result: " + r);
+      }
+    }
     List<JsonNode> rows = new ArrayList<>();
     for (String type : modes) {
       rows.add(
           runWorker(
               type, dir, labelsFrom, threads, promptTokens, warmup, repeats, concurrency, err));
-    }
-    List<JsonNode> llama = new ArrayList<>();
-    if (!noLlama) {
-      llama.addAll(
-          llama(dir, data, work, threads, promptTokens, warmup, repeats, concurrency, modes, err));
+      err.println("qcat result: " + rows.get(rows.size() - 1));
     }
     print(out, dir, threads, concurrency, data.distinctOutputs().size(), rows, llama);
     return Qcat.OK;
@@ -399,12 +404,14 @@ final class QuantBench {
           r.path("load_s").asDouble(),
           r.path("rss_before_load_mb").asDouble());
     }
-    if (llama.size() == 3 && qcat.size() == 3) {
-      double q8Rss = qcat.get(1).path("rss_after_runs_mb").asDouble();
-      double llamaQ8Rss = llama.get(1).path("peak_rss_mb").asDouble();
+    JsonNode qcatQ8 = byMode(qcat, "qcat Q8_0");
+    JsonNode llamaQ8 = byMode(llama, "llama.cpp Q8_0");
+    if (qcatQ8 != null && llamaQ8 != null) {
+      double q8Rss = qcatQ8.path("rss_after_runs_mb").asDouble();
+      double llamaQ8Rss = llamaQ8.path("peak_rss_mb").asDouble();
       double fastest =
           qcat.stream().mapToDouble(r -> r.path("classify_p50_ms").asDouble()).min().orElse(0);
-      double llamaQ8Prompt = llama.get(1).path("prompt_p50_ms").asDouble();
+      double llamaQ8Prompt = llamaQ8.path("prompt_p50_ms").asDouble();
       out.printf(
           Locale.ROOT,
           "qcat Q8_0 RSS / llama.cpp Q8_0 RSS = %.2f (target <= 1.2)%n",
@@ -420,6 +427,10 @@ final class QuantBench {
             + " qcat's prompt forward inside classify; llama.cpp's node addon evaluating the prompt"
             + " alone. llama.cpp batch: the questions one after the other, one decode each.");
     out.flush();
+  }
+
+  private static JsonNode byMode(List<JsonNode> rows, String mode) {
+    return rows.stream().filter(r -> r.path("mode").asText().equals(mode)).findFirst().orElse(null);
   }
 
   private static void row(PrintWriter out, JsonNode r, double rss) {
