@@ -524,7 +524,8 @@ public final class LlamaCppReference {
       }
       in.write(sb.toString().getBytes(StandardCharsets.US_ASCII));
     }
-    Duration timeout = timeoutFor(gguf).plusSeconds(10L * prompts.size());
+    // generous: at the 0.5B shapes one prompt is ~0.2 TFLOP, minutes on a loaded 2-core machine
+    Duration timeout = timeoutFor(gguf).plusSeconds(600L * prompts.size());
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();

@@ -214,6 +214,9 @@ final class QuantBench {
     // F32 weights live in libtorch's native memory; Q8_0/Q4_0 codes on the heap, plus one float32
     // tensor at a time while quantizing (the 0.5B embedding: 545 MB).
     cmd.add("-Xmx" + (type.equals("F32") ? "1g" : "2g"));
+    // DJL stages every tensor through a direct buffer; the default cap (= -Xmx) is too small for
+    // the 2 GB of F32 weights before the garbage collector frees the staged ones
+    cmd.add("-XX:MaxDirectMemorySize=4g");
     cmd.addAll(
         List.of(
             "-XX:+UseSerialGC",
@@ -319,6 +322,31 @@ final class QuantBench {
       }
       ObjectNode o = JSON.createObjectNode();
       o.put("mode", "llama.cpp " + type);
+      try {
+        llamaType(ref, gguf, type, o, prompt, labelTokens, batch, threads, warmup, repeats, err);
+      } catch (IOException | RuntimeException e) {
+        err.println("llama.cpp " + type + " failed: " + e.getMessage());
+        o.put("failed", String.valueOf(e.getMessage()));
+      }
+      rows.add(o);
+    }
+    return rows;
+  }
+
+  private static void llamaType(
+      LlamaCppReference ref,
+      Path gguf,
+      GgufType type,
+      ObjectNode o,
+      int[] prompt,
+      int[][] labelTokens,
+      List<int[]> batch,
+      int threads,
+      int warmup,
+      int repeats,
+      PrintWriter err)
+      throws IOException {
+    {
       err.println("llama.cpp " + type + ": prompt timing (node addon) ...");
       err.flush();
       LlamaCppReference.PromptTiming t = ref.timePrompt(gguf, prompt, repeats, warmup, threads);
@@ -344,9 +372,7 @@ final class QuantBench {
       o.put("questions_per_s", batch.size() / (batchMs / 1e3));
       o.put("rss_after_load_mb", s.rssAfterLoadKb() / 1024.0);
       o.put("peak_rss_mb", s.maxRssKb() / 1024.0);
-      rows.add(o);
     }
-    return rows;
   }
 
   private static void print(
@@ -434,6 +460,11 @@ final class QuantBench {
   }
 
   private static void row(PrintWriter out, JsonNode r, double rss) {
+    if (r.has("failed")) {
+      out.printf(
+          Locale.ROOT, "%-16s failed: %s%n", r.path("mode").asText(), r.path("failed").asText());
+      return;
+    }
     out.printf(
         Locale.ROOT,
         "%-16s %-22s %-22s %-18s %-16s %-10s%n",
