@@ -200,8 +200,7 @@ public abstract class QuantizedLinear extends Linear {
       long t0 = System.nanoTime();
       decodeParallel(o0, n, scratch.heap);
       scratch.direct.put(0, scratch.heap, 0, n * in);
-      NDArray w =
-          manager.create(scratch.direct.duplicate().position(0).limit(n * in), new Shape(n, in));
+      NDArray w = manager.create(scratch.bytes(n * in), new Shape(n, in), DataType.FLOAT32);
       decode += System.nanoTime() - t0;
       parts.add(x2.matMul(w.transpose()));
       w.close();
@@ -256,17 +255,28 @@ public abstract class QuantizedLinear extends Linear {
   /** A thread's dequantization buffers: heap for the decode loop, direct for OpenBLAS. */
   private static final class Scratch {
     float[] heap = new float[0];
+    ByteBuffer bytes = ByteBuffer.allocateDirect(0);
     FloatBuffer direct = FloatBuffer.allocate(0);
 
     Scratch ensure(int floats) {
       if (heap.length < floats) {
         heap = new float[floats];
-        direct =
-            ByteBuffer.allocateDirect(floats * Float.BYTES)
-                .order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
+        bytes = ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder());
+        direct = bytes.asFloatBuffer();
       }
       return this;
+    }
+
+    /**
+     * The first {@code floats} values as a direct, native-order ByteBuffer: DJL turns a direct
+     * ByteBuffer into a tensor without staging it in a fresh direct buffer of its own (a
+     * FloatBuffer would be, and those are freed only by the garbage collector, so a few hundred
+     * panels a question piled up gigabytes of resident memory).
+     */
+    ByteBuffer bytes(int floats) {
+      ByteBuffer b = bytes.duplicate();
+      b.position(0).limit(floats * Float.BYTES);
+      return b.slice().order(ByteOrder.nativeOrder());
     }
   }
 
