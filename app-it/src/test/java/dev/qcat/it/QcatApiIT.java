@@ -412,4 +412,48 @@ class QcatApiIT {
     assertEquals(JsonValue.ValueType.OBJECT, h.body().getValueType(), h.toString());
     assertEquals("UP", h.json().getString("status"), h.toString());
   }
+
+  // --- quant (issue 4): quantized model versions served by the real engine ---
+
+  @Test
+  void realEngineServesQuantizedVersions() {
+    String dir = System.getProperty("qcat.it.tinyModelDir", "");
+    Assumptions.assumeFalse(dir.isBlank(), "qcat.it.tinyModelDir not set (scripts/it.sh sets it)");
+    Answer t =
+        admin.post(
+            "/taxonomies",
+            "{\"name\":"
+                + str(Api.unique("quant"))
+                + ",\"categories\":[{\"name\":\"card_arrival\"},{\"name\":\"card\"},"
+                + "{\"name\":\"exchange_rate\"}]}");
+    assertEquals(201, t.status(), t.toString());
+    for (String q : List.of("Q8_0", "Q4_0")) {
+      Answer m =
+          admin.post(
+              "/model-versions",
+              "{\"taxonomyId\":"
+                  + t.json().getJsonNumber("id")
+                  + ",\"name\":\"tiny-random-"
+                  + q
+                  + "\",\"baseModelPath\":"
+                  + str(dir)
+                  + ",\"quantization\":\""
+                  + q
+                  + "\"}");
+      assertEquals(201, m.status(), m.toString());
+      Answer a = admin.post("/model-versions/" + m.json().getJsonNumber("id") + "/activate", "");
+      assertEquals(200, a.status(), q + " activates: " + a);
+      Answer c = classify(admin, t.json().getString("name"), "When will my card arrive?");
+      assertEquals(200, c.status(), c.toString());
+      assertEquals(
+          m.json().getJsonNumber("id").longValue(),
+          c.json().getJsonNumber("modelVersionId").longValue(),
+          q + " version answered: " + c);
+      double sum =
+          c.json().getJsonArray("topK").getValuesAs(JsonObject.class).stream()
+              .mapToDouble(s -> s.getJsonNumber("confidence").doubleValue())
+              .sum();
+      assertEquals(1.0, sum, 1e-6, q + ": confidences over all 3 categories sum to 1: " + c);
+    }
+  }
 }

@@ -404,6 +404,199 @@ public final class LlamaCppReference {
     return summarize(promptTokens, runsMs);
   }
 
+  /** The native category scorer's source, beside the harness. */
+  public static final String LABEL_SCORER_BUILD = "build-label-scorer.sh";
+
+  /**
+   * Builds (once; a few seconds) and locates {@code label-scorer}: {@code
+   * tools/llama-ref/label-scorer.cpp} linked against the prebuilt llama.cpp library that
+   * node-llama-cpp ships, i.e. the same llama.cpp build {@link #run} uses. Needs {@code g++} and
+   * {@code git} the first time.
+   *
+   * @return the executable. Never null.
+   * @throws IOException if the build fails (the message holds the end of its output)
+   */
+  public Path labelScorer() throws IOException {
+    Process p =
+        new ProcessBuilder("bash", toolDir.resolve(LABEL_SCORER_BUILD).toString())
+            .directory(toolDir.toFile())
+            .start();
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    Thread out = drain(p.getInputStream(), stdout);
+    Thread err = drain(p.getErrorStream(), stderr);
+    p.getOutputStream().close();
+    try {
+      if (!p.waitFor(10, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new IOException(LABEL_SCORER_BUILD + " did not finish within 10 minutes");
+      }
+      out.join();
+      err.join();
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while building label-scorer", e);
+    }
+    if (p.exitValue() != 0) {
+      throw new IOException(LABEL_SCORER_BUILD + " failed: " + tail(stderr));
+    }
+    Path exe = Path.of(stdout.toString(StandardCharsets.UTF_8).strip());
+    if (!Files.isExecutable(exe)) {
+      throw new IOException(LABEL_SCORER_BUILD + " printed " + exe + ", which is not executable");
+    }
+    return exe;
+  }
+
+  /**
+   * Category scores computed by llama.cpp, as qcat's {@code CategoryScorer} defines them: for each
+   * prompt and label, the sum of the natural-log probabilities of the label's tokens after the
+   * prompt, {@code Σ_j log p(label_j | prompt, label_<j)}, each a log-softmax over the whole
+   * vocabulary in float64. The caller's label tokens end with {@code <|im_end|>}; P(category |
+   * prompt) is the softmax of a row. One {@code llama_decode} per prompt evaluates the prompt and
+   * the label trie together (tree attention through llama.cpp sequence ids; {@code
+   * label-scorer.cpp} explains it). Flash attention off, F32 KV cache.
+   *
+   * @param gguf a GGUF file
+   * @param labelTokens per label its token ids, 1 to 256 labels
+   * @param prompts token ids of each prompt
+   * @param threads llama.cpp threads
+   * @return per prompt, one score per label in label order, in nats (−∞ for probability 0). Never
+   *     null.
+   * @throws IOException if the scorer cannot be built or run, or answers something unexpected
+   */
+  public List<double[]> scoreLabels(
+      Path gguf, int[][] labelTokens, List<int[]> prompts, int threads) throws IOException {
+    return scoreLabelsTimed(gguf, labelTokens, prompts, threads).scores();
+  }
+
+  /**
+   * The scores of {@link #scoreLabels} with the label-scorer's own measurements.
+   *
+   * @param scores per prompt, one score per label, in nats
+   * @param timesMs per prompt, wall-clock time to classify it (clear the KV cache, one decode of
+   *     prompt and label trie, log-softmax over the vocabulary at each trie position, sums), in
+   *     milliseconds; model loading excluded
+   * @param rssAfterLoadKb resident set size once the model and context exist, in KiB (weights are
+   *     memory-mapped, so pages not yet touched are not counted)
+   * @param maxRssKb peak resident set size of the process ({@code getrusage}), in KiB
+   */
+  public record LabelScoring(
+      List<double[]> scores, double[] timesMs, long rssAfterLoadKb, long maxRssKb) {}
+
+  /**
+   * Like {@link #scoreLabels}, with per-prompt times and resident memory.
+   *
+   * @param gguf a GGUF file
+   * @param labelTokens per label its token ids, 1 to 256 labels
+   * @param prompts token ids of each prompt
+   * @param threads llama.cpp threads
+   * @return scores, times and memory. Never null.
+   * @throws IOException if the scorer cannot be built or run, or answers something unexpected
+   */
+  public LabelScoring scoreLabelsTimed(
+      Path gguf, int[][] labelTokens, List<int[]> prompts, int threads) throws IOException {
+    if (labelTokens.length < 1 || labelTokens.length > 256) {
+      throw new IllegalArgumentException("expected 1 to 256 labels but got " + labelTokens.length);
+    }
+    Path exe = labelScorer();
+    Path backends =
+        toolDir.resolve("node_modules/@node-llama-cpp/linux-x64/bins/linux-x64").toAbsolutePath();
+    Process process =
+        new ProcessBuilder(
+                exe.toString(),
+                gguf.toAbsolutePath().toString(),
+                Integer.toString(threads),
+                backends.toString())
+            .start();
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    Thread out = drain(process.getInputStream(), stdout);
+    Thread err = drain(process.getErrorStream(), stderr);
+    try (OutputStream in = process.getOutputStream()) {
+      StringBuilder sb = new StringBuilder();
+      sb.append(labelTokens.length).append('\n');
+      for (int[] l : labelTokens) {
+        appendTokens(sb, l);
+      }
+      for (int[] p : prompts) {
+        appendTokens(sb, p);
+      }
+      in.write(sb.toString().getBytes(StandardCharsets.US_ASCII));
+    }
+    // generous: at the 0.5B shapes one prompt is ~0.2 TFLOP, minutes on a loaded 2-core machine
+    Duration timeout = timeoutFor(gguf).plusSeconds(600L * prompts.size());
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new IOException("label-scorer did not finish within " + timeout.toSeconds() + " s");
+      }
+      out.join();
+      err.join();
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for label-scorer", e);
+    }
+    if (process.exitValue() != 0) {
+      throw new IOException(
+          "label-scorer exited with " + process.exitValue() + ": " + tail(stderr));
+    }
+    String[] lines = stdout.toString(StandardCharsets.US_ASCII).strip().split("\n");
+    if (prompts.isEmpty()) {
+      return new LabelScoring(List.of(), new double[0], 0, 0);
+    }
+    if (lines.length != prompts.size()) {
+      throw new IOException(
+          "label-scorer answered " + lines.length + " lines for " + prompts.size() + " prompts");
+    }
+    List<double[]> scores = new ArrayList<>(lines.length);
+    for (String line : lines) {
+      String[] f = line.strip().split(" ");
+      if (f.length != labelTokens.length) {
+        throw new IOException(
+            "label-scorer answered " + f.length + " scores for " + labelTokens.length + " labels");
+      }
+      double[] row = new double[f.length];
+      for (int i = 0; i < f.length; i++) {
+        row[i] = f[i].equals("-inf") ? Double.NEGATIVE_INFINITY : Double.parseDouble(f[i]);
+      }
+      scores.add(row);
+    }
+    double[] times = new double[prompts.size()];
+    int t = 0;
+    long rssLoad = 0;
+    long maxRss = 0;
+    for (String line : stderr.toString(StandardCharsets.US_ASCII).split("\n")) {
+      String[] f = line.strip().split(" ");
+      if (f.length != 2) {
+        continue;
+      }
+      switch (f[0]) {
+        case "time_ms" -> {
+          if (t < times.length) {
+            times[t++] = Double.parseDouble(f[1]);
+          }
+        }
+        case "rss_after_load_kb" -> rssLoad = Long.parseLong(f[1]);
+        case "max_rss_kb" -> maxRss = Long.parseLong(f[1]);
+        default -> {}
+      }
+    }
+    return new LabelScoring(scores, times, rssLoad, maxRss);
+  }
+
+  private static void appendTokens(StringBuilder sb, int[] tokens) {
+    if (tokens.length == 0) {
+      throw new IllegalArgumentException("a token sequence is empty");
+    }
+    sb.append(tokens.length);
+    for (int t : tokens) {
+      sb.append(' ').append(t);
+    }
+    sb.append('\n');
+  }
+
   /**
    * Median, 95th percentile (nearest rank) and minimum of run times, as the harness computes them.
    *
@@ -442,11 +635,62 @@ public final class LlamaCppReference {
    *     of its stderr), times out, or prints something that is not the expected JSON
    */
   public Result run(Path gguf, Request request, Duration timeout) throws IOException {
+    JsonNode answer = runJson(gguf, toJson(request), timeout);
+    try {
+      return parse(answer);
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("cannot read the llama.cpp harness's answer: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Category scores through the Node harness ({@code "scoring"} request of {@code logprobs.mjs}):
+   * the same quantity as {@link #scoreLabels}, computed by walking the label trie depth first on
+   * top of the prompt's KV cache (eraseContextTokenRanges) with node-llama-cpp's public API. Each
+   * trie position costs a full-vocabulary probability Map in JavaScript (~0.25 s), so this path is
+   * for a few prompts (tests); {@link #scoreLabels} is the fast one.
+   *
+   * @param gguf a GGUF file
+   * @param labelTokens per label its token ids (ending with {@code <|im_end|>})
+   * @param prompts token ids of each prompt
+   * @param threads llama.cpp threads
+   * @return per prompt, one score per label, in nats. Never null.
+   * @throws IOException if the harness fails or answers something unexpected
+   */
+  public List<double[]> scoreLabelsWithNode(
+      Path gguf, int[][] labelTokens, List<int[]> prompts, int threads) throws IOException {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("threads", threads);
+    ObjectNode scoring = o.putObject("scoring");
+    ArrayNode ps = scoring.putArray("prompts");
+    prompts.forEach(p -> Arrays.stream(p).forEach(ps.addArray()::add));
+    ArrayNode ls = scoring.putArray("labels");
+    for (int[] l : labelTokens) {
+      ArrayNode a = ls.addArray();
+      Arrays.stream(l).forEach(a::add);
+    }
+    JsonNode answer = runJson(gguf, o, timeoutFor(gguf).plusSeconds(60L * prompts.size()));
+    JsonNode rows = answer.path("scores");
+    if (rows.size() != prompts.size()) {
+      throw new IOException("the harness answered " + rows.size() + " score rows");
+    }
+    List<double[]> out = new ArrayList<>();
+    for (JsonNode r : rows) {
+      double[] row = new double[r.size()];
+      for (int i = 0; i < row.length; i++) {
+        row[i] = r.get(i).isNull() ? Double.NEGATIVE_INFINITY : r.get(i).asDouble();
+      }
+      out.add(row);
+    }
+    return out;
+  }
+
+  private JsonNode runJson(Path gguf, ObjectNode request, Duration timeout) throws IOException {
     Objects.requireNonNull(gguf, "gguf is required.");
     if (!Files.isRegularFile(gguf)) {
       throw new IOException("missing GGUF file " + gguf.toAbsolutePath());
     }
-    byte[] input = JSON.writeValueAsBytes(toJson(request));
+    byte[] input = JSON.writeValueAsBytes(request);
     Process process =
         new ProcessBuilder(
                 node, toolDir.resolve(SCRIPT).toString(), gguf.toAbsolutePath().toString())
@@ -480,7 +724,7 @@ public final class LlamaCppReference {
           "the llama.cpp harness exited with " + process.exitValue() + ": " + tail(stderr));
     }
     try {
-      return parse(JSON.readTree(stdout.toByteArray()));
+      return JSON.readTree(stdout.toByteArray());
     } catch (IOException | RuntimeException e) {
       throw new IOException(
           "cannot read the llama.cpp harness's answer: " + e.getMessage() + "; " + tail(stderr), e);

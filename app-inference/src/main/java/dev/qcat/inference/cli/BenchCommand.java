@@ -151,6 +151,31 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-llama", description = "Skip llama.cpp.")
   boolean noLlama;
 
+  @Option(
+      names = "--quant",
+      description =
+          "Quantized serving instead: qcat F32 / Q8_0 / Q4_0 (each in its own JVM) against llama.cpp F32 / Q8_0 / Q4_0 GGUF of the same weights: one-question latency p50/p95, prompt-only time, --concurrency questions' throughput, resident memory.")
+  boolean quant;
+
+  @Option(
+      names = "--concurrency",
+      defaultValue = "4",
+      description =
+          "With --quant: questions classified together for the throughput figure (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(
+      names = "--modes",
+      split = ",",
+      defaultValue = "F32,Q8_0,Q4_0",
+      paramLabel = "MODE[,MODE...]",
+      description =
+          "With --quant: which of F32, Q8_0, Q4_0 to run, on both sides (default: ${DEFAULT-VALUE}).")
+  List<String> modes;
+
+  @Option(names = "--quant-worker", hidden = true, paramLabel = "F32|Q8_0|Q4_0")
+  String quantWorker;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -183,6 +208,43 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (train) {
       return benchTrain(out, err);
+    }
+    if (quantWorker != null) {
+      return QuantBench.worker(
+          quantWorker,
+          Cli.requireDirectory("--model", model),
+          CategoryLabels.fromDataset(labelsFrom),
+          promptTokens,
+          warmup,
+          repeats,
+          concurrency,
+          out,
+          err);
+    }
+    if (quant) {
+      if (concurrency < 1) {
+        throw new UsageException("--concurrency must be >= 1 but is " + concurrency);
+      }
+      for (String m : modes) {
+        if (!List.of("F32", "Q8_0", "Q4_0").contains(m)) {
+          throw new UsageException("--modes: " + m + " is unknown (expected F32, Q8_0, Q4_0)");
+        }
+      }
+      Path dir = model != null ? Cli.requireDirectory("--model", model) : randomCheckpoint(err);
+      return QuantBench.run(
+          dir,
+          labelsFrom,
+          CategoryLabels.fromDataset(labelsFrom),
+          work,
+          threads,
+          promptTokens,
+          warmup,
+          repeats,
+          concurrency,
+          noLlama,
+          modes,
+          out,
+          err);
     }
 
     SeedDataset data = CategoryLabels.fromDataset(labelsFrom);

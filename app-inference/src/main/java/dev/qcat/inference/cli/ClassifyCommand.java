@@ -112,8 +112,7 @@ final class ClassifyCommand implements Callable<Integer> {
       }
     }
     List<String> labels = options.readLabels(err);
-    try (LoadedModel m =
-        LoadedModel.open(options.model, options.adapter(), labels, options.scoringOptions())) {
+    try (LoadedModel m = options.load(labels, err)) {
       List<Classification> results = m.classify(examples, options.batchSize);
       if (output != null) {
         try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {

@@ -78,6 +78,38 @@ final class EvalCommand implements Callable<Integer> {
           "Write reliability.png (reliability diagram, before and after calibration) and confusion.png (confusion-matrix heat map) into DIR.")
   Path plots;
 
+  @Option(
+      names = "--per-class",
+      paramLabel = "N",
+      description =
+          "Evaluate a stratified subset: the first N usable lines of each category (after --limit is not applied).")
+  Integer perClass;
+
+  @Option(
+      names = "--compare-quant",
+      description =
+          "Classify the questions with the F32, Q8_0 and Q4_0 model (adapter merged before quantizing; with --calibrate-on each refit on its own scores) and print top-1 agreement with F32, accuracy, macro-F1 and ECE side by side.")
+  boolean compareQuant;
+
+  @Option(
+      names = "--llama",
+      description =
+          "With --compare-quant: also score the categories with llama.cpp on the exported Q8_0 GGUF (same prompts, sum of label-token log-probs incl. <|im_end|>), tools/llama-ref/label-scorer.")
+  boolean llama;
+
+  @Option(
+      names = "--llama-threads",
+      defaultValue = "2",
+      description = "llama.cpp threads for --llama (default: ${DEFAULT-VALUE}).")
+  int llamaThreads;
+
+  @Option(
+      names = "--work",
+      defaultValue = ".qcat-work/compare-quant",
+      paramLabel = "DIR",
+      description = "Where --llama writes the Q8_0 GGUF (default: ${DEFAULT-VALUE}).")
+  Path work;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
@@ -91,6 +123,19 @@ final class EvalCommand implements Callable<Integer> {
     SeedDataset d = new SeedJsonlReader(true, labels).read(input);
     ModelOptions.reportBadLines(err, input, d.badLines());
     List<SeedExample> examples = d.examples();
+    if (perClass != null) {
+      if (perClass < 1) {
+        throw new UsageException("--per-class must be >= 1 but is " + perClass);
+      }
+      Map<String, Integer> taken = new HashMap<>();
+      List<SeedExample> subset = new ArrayList<>();
+      for (SeedExample e : examples) {
+        if (taken.merge(e.output().orElseThrow(), 1, Integer::sum) <= perClass) {
+          subset.add(e);
+        }
+      }
+      examples = subset;
+    }
     if (limit != null && examples.size() > limit) {
       examples = examples.subList(0, limit);
     }
@@ -102,11 +147,22 @@ final class EvalCommand implements Callable<Integer> {
     for (int i = 0; i < labels.size(); i++) {
       index.put(labels.get(i), i);
     }
+    if (compareQuant) {
+      if (llama && llamaThreads < 1) {
+        throw new UsageException("--llama-threads must be >= 1 but is " + llamaThreads);
+      }
+      int[] truth = examples.stream().mapToInt(e -> index.get(e.output().orElseThrow())).toArray();
+      QuantComparison.run(
+          options, labels, examples, truth, llama ? llamaThreads : 0, work, report, out, err);
+      return Qcat.OK;
+    }
+    if (llama) {
+      throw new UsageException("--llama goes with --compare-quant");
+    }
     ClassificationReport r = new ClassificationReport(labels, options.threshold);
     Calibration cal = new Calibration();
     long t0 = System.nanoTime();
-    try (LoadedModel m =
-        LoadedModel.open(options.model, options.adapter(), labels, options.scoringOptions())) {
+    try (LoadedModel m = options.load(labels, err)) {
       int step = Math.max(options.batchSize, 100 / options.batchSize * options.batchSize);
       for (int from = 0; from < examples.size(); from += step) {
         List<SeedExample> chunk = examples.subList(from, Math.min(examples.size(), from + step));
@@ -129,7 +185,7 @@ final class EvalCommand implements Callable<Integer> {
       err.println();
       cal.temperature = m.calibration.temperature();
     }
-    print(out, r, cal, d.badLines().size());
+    print(out, r, cal, d.badLines().size(), options);
     if (plots != null) {
       Path reliability = plots.resolve("reliability.png");
       Path confusion = plots.resolve("confusion.png");
@@ -145,7 +201,7 @@ final class EvalCommand implements Callable<Integer> {
     if (report != null) {
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValue(report.toFile(), toJson(r, cal, d.badLines().size()));
+          .writeValue(report.toFile(), toJson(r, cal, d.badLines().size(), options));
       err.println("report written to " + report);
     }
     return Qcat.OK;
@@ -191,8 +247,16 @@ final class EvalCommand implements Callable<Integer> {
     }
   }
 
-  private static void print(PrintWriter out, ClassificationReport r, Calibration cal, int skipped) {
+  private static void print(
+      PrintWriter out, ClassificationReport r, Calibration cal, int skipped, ModelOptions options) {
     ConfusionMatrix m = r.confusionMatrix();
+    out.printf(
+        Locale.ROOT,
+        "weights            %s%n",
+        options
+            .quant()
+            .map(q -> q.name() + " (quantized after merging the adapter)")
+            .orElse("F32"));
     out.printf(Locale.ROOT, "examples           %d (%d lines skipped)%n", r.total(), skipped);
     out.printf(Locale.ROOT, "accuracy           %.4f%n", r.accuracy());
     out.printf(
@@ -204,7 +268,9 @@ final class EvalCommand implements Callable<Integer> {
         Locale.ROOT,
         "temperature        %.4f  (%s)%n",
         cal.temperature,
-        cal.temperature == 1.0 ? "uncalibrated" : "the adapter's calibration.json");
+        options.calibrateOn != null
+            ? "refit on " + options.calibrateOn
+            : cal.temperature == 1.0 ? "uncalibrated" : "the adapter's calibration.json");
     out.printf(
         Locale.ROOT,
         "NLL                %.4f -> %.4f  (nats per example, before -> after calibration)%n",
@@ -278,13 +344,15 @@ final class EvalCommand implements Callable<Integer> {
     return Double.isNaN(x) ? "n/a (nothing auto-routed)" : String.format(Locale.ROOT, "%.4f", x);
   }
 
-  private static ObjectNode toJson(ClassificationReport r, Calibration cal, int skipped) {
+  private static ObjectNode toJson(
+      ClassificationReport r, Calibration cal, int skipped, ModelOptions options) {
     ObjectMapper json = new ObjectMapper();
     ObjectNode o = json.createObjectNode();
     o.put("examples", r.total());
     o.put("skipped_lines", skipped);
     o.put("accuracy", r.accuracy());
     o.put("macro_f1", r.macroF1());
+    o.put("weights", options.quant().map(Enum::name).orElse("F32"));
     o.put("temperature", cal.temperature);
     o.put("nll_before", cal.nll(1.0));
     o.put("nll_after", cal.nll(cal.temperature));

@@ -6,6 +6,8 @@ import dev.qcat.inference.io.HfCheckpoint;
 import dev.qcat.inference.lora.LoraAdapter;
 import dev.qcat.inference.lora.PeftAdapterIO;
 import dev.qcat.inference.model.Qwen2Model;
+import dev.qcat.inference.quant.QuantType;
+import dev.qcat.inference.quant.QuantizedQwen2;
 import dev.qcat.inference.scoring.CategoryScore;
 import dev.qcat.inference.scoring.CategoryScorer;
 import dev.qcat.inference.scoring.Classification;
@@ -28,7 +30,7 @@ final class LoadedModel implements AutoCloseable {
   final Qwen2Tokenizer tokenizer;
   final PromptEncoder encoder;
   final CategoryScorer scorer;
-  final TemperatureScaling calibration;
+  TemperatureScaling calibration;
   private final ScoringOptions options;
 
   private LoadedModel(
@@ -72,9 +74,39 @@ final class LoadedModel implements AutoCloseable {
    */
   static LoadedModel open(
       Path dir, Optional<Path> adapter, List<String> labels, ScoringOptions options) {
+    return open(dir, adapter, Optional.empty(), labels, options);
+  }
+
+  /**
+   * Like {@link #open(Path, Optional, List, ScoringOptions)}, served from quantized weights when
+   * {@code quant} is given: the adapter is merged into the float32 base first, then every
+   * projection and the embedding are quantized ({@link QuantizedQwen2#load(Path, LoraAdapter,
+   * QuantType)}). The adapter's {@code calibration.json} was fitted on the float32 model; refit it
+   * on the quantized one with {@link #refitCalibration}.
+   *
+   * @param dir HF checkpoint directory of the base model
+   * @param adapter PEFT adapter directory, or empty for the base model alone
+   * @param quant block format to serve from, or empty for float32
+   * @param labels category names
+   * @param options scoring options
+   * @return the loaded model; the caller closes it. Never null.
+   * @throws IllegalArgumentException if the adapter does not fit the base model (names the tensor)
+   */
+  static LoadedModel open(
+      Path dir,
+      Optional<Path> adapter,
+      Optional<QuantType> quant,
+      List<String> labels,
+      ScoringOptions options) {
     Qwen2Model model;
     TemperatureScaling calibration = TemperatureScaling.identity();
-    if (adapter.isPresent()) {
+    if (quant.isPresent()) {
+      LoraAdapter lora = adapter.map(PeftAdapterIO::load).orElse(null);
+      if (adapter.isPresent()) {
+        calibration = TemperatureScaling.loadOrIdentity(adapter.get());
+      }
+      model = QuantizedQwen2.load(dir, lora, quant.get());
+    } else if (adapter.isPresent()) {
       LoraAdapter lora = PeftAdapterIO.load(adapter.get());
       calibration = TemperatureScaling.loadOrIdentity(adapter.get());
       try (HfCheckpoint ckpt = HfCheckpoint.load(dir)) {
@@ -115,6 +147,32 @@ final class LoadedModel implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /**
+   * Fits the temperature again on this model's own scores of a validation set (temperature scaling,
+   * Guo et al. 2017) and uses it from now on; needed after quantization, which changes the scores
+   * the stored temperature was fitted on.
+   *
+   * @param examples validation questions, each with its true category in {@code output}
+   * @param trueIndex per example, the index of the true category in the taxonomy
+   * @param batchSize questions per forward pass, ≥ 1
+   * @return the new scaling, with NLL and ECE (15 bins) on {@code examples} at T = 1 and at the new
+   *     T. Never null.
+   * @throws IllegalArgumentException if {@code examples} is empty or no example's true category has
+   *     a finite score
+   */
+  TemperatureScaling refitCalibration(List<SeedExample> examples, int[] trueIndex, int batchSize) {
+    List<double[]> logScores = new ArrayList<>(examples.size());
+    for (int from = 0; from < examples.size(); from += batchSize) {
+      List<SeedExample> chunk = examples.subList(from, Math.min(examples.size(), from + batchSize));
+      int[][] prompts = chunk.stream().map(encoder::prompt).toArray(int[][]::new);
+      for (Classification c : scorer.classifyBatch(prompts)) {
+        logScores.add(c.scores().stream().mapToDouble(CategoryScore::logProbability).toArray());
+      }
+    }
+    calibration = TemperatureScaling.fit(logScores, trueIndex);
+    return calibration;
   }
 
   /**

@@ -1,9 +1,12 @@
 package dev.qcat.inference.cli;
 
+import dev.qcat.inference.calibration.TemperatureScaling;
 import dev.qcat.inference.data.BadLine;
 import dev.qcat.inference.data.CategoryLabels;
 import dev.qcat.inference.data.SeedDataset;
+import dev.qcat.inference.data.SeedJsonlReader;
 import dev.qcat.inference.lora.PeftAdapterIO;
+import dev.qcat.inference.quant.QuantType;
 import dev.qcat.inference.scoring.ScoringOptions;
 import dev.qcat.inference.training.FineTuning;
 import java.io.IOException;
@@ -51,6 +54,27 @@ final class ModelOptions {
             "Take the categories from the distinct \"output\" values of a seed-format dataset, in first-seen order.")
     Path dataset;
   }
+
+  @Option(
+      names = "--quant",
+      defaultValue = "F32",
+      paramLabel = "F32|Q8_0|Q4_0",
+      description =
+          "Serve from float32 weights or quantized ones (GGML blocks of 32: Q8_0 int8, Q4_0 4-bit; every projection and the embedding), the adapter merged in before quantizing (default: ${DEFAULT-VALUE}).")
+  String quant;
+
+  @Option(
+      names = "--calibrate-on",
+      paramLabel = "VALID.jsonl",
+      description =
+          "Refit the temperature on this labelled seed-format dataset with the model as served (e.g. after --quant), print ECE before/after the refit, and use it instead of the adapter's calibration.json.")
+  Path calibrateOn;
+
+  @Option(
+      names = "--save-calibration",
+      paramLabel = "DIR",
+      description = "With --calibrate-on: write the refit temperature as DIR/calibration.json.")
+  Path saveCalibration;
 
   @Option(
       names = "--threshold",
@@ -108,6 +132,12 @@ final class ModelOptions {
     } else {
       Cli.requireFile("--labels-from", labels.dataset);
     }
+    quant();
+    if (calibrateOn != null) {
+      Cli.requireFile("--calibrate-on", calibrateOn);
+    } else if (saveCalibration != null) {
+      throw new UsageException("--save-calibration goes with --calibrate-on");
+    }
     if (batchSize < 1) {
       throw new UsageException("--batch-size must be >= 1 but is " + batchSize);
     }
@@ -123,6 +153,100 @@ final class ModelOptions {
    */
   ScoringOptions scoringOptions() {
     return new ScoringOptions(epsilon, threshold, topK);
+  }
+
+  /**
+   * @return the block format to serve from, or empty for float32. Never null.
+   * @throws UsageException if {@code --quant} is not F32, Q8_0 or Q4_0
+   */
+  Optional<QuantType> quant() {
+    String q = quant == null ? "F32" : quant.trim().toUpperCase(java.util.Locale.ROOT);
+    switch (q) {
+      case "F32":
+        return Optional.empty();
+      case "Q8_0":
+        return Optional.of(QuantType.Q8_0);
+      case "Q4_0":
+        return Optional.of(QuantType.Q4_0);
+      default:
+        throw new UsageException("--quant " + quant + " is unknown (expected F32, Q8_0 or Q4_0)");
+    }
+  }
+
+  /**
+   * Loads the model as the options say ({@code --model}, {@code --adapter}, {@code --quant}) and,
+   * with {@code --calibrate-on}, refits its temperature on that dataset, reporting on {@code err}
+   * the ECE before and after, and saving it with {@code --save-calibration}.
+   *
+   * @param labels the taxonomy
+   * @param err where the refit is reported
+   * @return the model; the caller closes it. Never null.
+   * @throws IOException if the calibration dataset cannot be read
+   * @throws UsageException if the calibration dataset has no usable line
+   */
+  LoadedModel load(List<String> labels, PrintWriter err) throws IOException {
+    return load(labels, err, quant());
+  }
+
+  /**
+   * Like {@link #load(List, PrintWriter)} with another precision than {@code --quant}; {@code
+   * --save-calibration} is written only for the {@code --quant} precision.
+   *
+   * @param labels the taxonomy
+   * @param err where the refit is reported
+   * @param precision block format to serve from, or empty for float32
+   * @return the model; the caller closes it. Never null.
+   * @throws IOException if the calibration dataset cannot be read
+   */
+  LoadedModel load(List<String> labels, PrintWriter err, Optional<QuantType> precision)
+      throws IOException {
+    LoadedModel m = LoadedModel.open(model, adapter(), precision, labels, scoringOptions());
+    if (calibrateOn == null) {
+      return m;
+    }
+    try {
+      SeedDataset d = new SeedJsonlReader(true, labels).read(calibrateOn);
+      reportBadLines(err, calibrateOn, d.badLines());
+      if (d.examples().isEmpty()) {
+        throw new UsageException(
+            "--calibrate-on "
+                + calibrateOn
+                + " has no usable line ("
+                + d.badLines().size()
+                + " skipped)");
+      }
+      java.util.Map<String, Integer> index = new java.util.HashMap<>();
+      for (int i = 0; i < labels.size(); i++) {
+        index.put(labels.get(i), i);
+      }
+      int[] truth =
+          d.examples().stream().mapToInt(e -> index.get(e.output().orElseThrow())).toArray();
+      double before = m.calibration.temperature();
+      TemperatureScaling t = m.refitCalibration(d.examples(), truth, batchSize);
+      err.printf(
+          java.util.Locale.ROOT,
+          "calibration refit on %s (%d examples, %s): T %.4f -> %.4f; on that set NLL %.4f ->"
+              + " %.4f, ECE (15 bins) %.4f -> %.4f (T = 1 -> refit T)%n",
+          calibrateOn,
+          t.examples(),
+          precision.map(Enum::name).orElse("F32"),
+          before,
+          t.temperature(),
+          t.nllBefore(),
+          t.nllAfter(),
+          t.eceBefore(),
+          t.eceAfter());
+      if (saveCalibration != null && precision.equals(quant())) {
+        t.save(saveCalibration);
+        err.println(
+            "calibration written to " + saveCalibration.resolve(TemperatureScaling.FILE_NAME));
+      }
+      err.flush();
+      return m;
+    } catch (IOException | RuntimeException e) {
+      m.close();
+      throw e;
+    }
   }
 
   /**

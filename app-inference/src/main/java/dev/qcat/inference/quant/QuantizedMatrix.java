@@ -92,6 +92,18 @@ public final class QuantizedMatrix {
    * @param dst destination, row-major (count, cols), written from index 0
    */
   public void dequantizeRows(int firstRow, int count, float[] dst) {
+    dequantizeRows(firstRow, count, dst, 0);
+  }
+
+  /**
+   * Decodes whole rows into float32 at an offset.
+   *
+   * @param firstRow first row to decode, in [0, rows)
+   * @param count number of rows, firstRow + count ≤ rows
+   * @param dst destination, row-major (count, cols), written from index {@code dstFrom}
+   * @param dstFrom index in {@code dst} of the first decoded value
+   */
+  public void dequantizeRows(int firstRow, int count, float[] dst, int dstFrom) {
     int blocksPerRow = cols / BLOCK;
     int firstBlock = firstRow * blocksPerRow;
     int blocks = count * blocksPerRow;
@@ -99,7 +111,7 @@ public final class QuantizedMatrix {
       for (int b = 0; b < blocks; b++) {
         float d = scales[firstBlock + b];
         int src = (firstBlock + b) * BLOCK;
-        int out = b * BLOCK;
+        int out = dstFrom + b * BLOCK;
         for (int j = 0; j < BLOCK; j++) {
           dst[out + j] = codes[src + j] * d;
         }
@@ -109,7 +121,7 @@ public final class QuantizedMatrix {
       for (int b = 0; b < blocks; b++) {
         float d = scales[firstBlock + b];
         int src = (firstBlock + b) * half;
-        int out = b * BLOCK;
+        int out = dstFrom + b * BLOCK;
         // two passes with contiguous stores, which C2 vectorizes (one interleaved pass did not)
         for (int j = 0; j < half; j++) {
           dst[out + j] = ((codes[src + j] & 0x0f) - 8) * d;

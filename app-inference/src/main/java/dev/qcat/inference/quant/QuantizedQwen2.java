@@ -3,6 +3,7 @@ package dev.qcat.inference.quant;
 import dev.qcat.inference.io.CheckpointKeys;
 import dev.qcat.inference.io.FloatTensor;
 import dev.qcat.inference.io.HfCheckpoint;
+import dev.qcat.inference.lora.LoraAdapter;
 import dev.qcat.inference.model.Linear;
 import dev.qcat.inference.model.Qwen2Config;
 import dev.qcat.inference.model.Qwen2Model;
@@ -36,8 +37,30 @@ public final class QuantizedQwen2 {
    *     into blocks of 32 (the message names the tensor and its shape)
    */
   public static Qwen2Model load(Path dir, QuantType type) {
+    return load(dir, null, type);
+  }
+
+  /**
+   * Loads an HF checkpoint directory, merges a LoRA adapter into its float32 weights (W +
+   * (alpha/r)·B·A, saved modules replacing the base ones; {@link LoraAdapter#applyTo}) and only
+   * then quantizes each merged weight, so the quantization error is that of the fine-tuned weights,
+   * not base error plus an unquantized update.
+   *
+   * @param dir the base checkpoint directory
+   * @param adapter the adapter to merge first, or null for the base model alone
+   * @param type block format of the projections and the embedding
+   * @return the model; the caller closes it. Never null.
+   * @throws IllegalArgumentException if a file is inconsistent, the adapter does not fit the base
+   *     model, or a weight's rows do not split into blocks of 32 (the message names the tensor)
+   */
+  public static Qwen2Model load(Path dir, LoraAdapter adapter, QuantType type) {
+    Objects.requireNonNull(type, "type is required.");
     try (HfCheckpoint ckpt = HfCheckpoint.load(dir)) {
-      return fromTensors(ckpt.config(), ckpt::tensor, type);
+      if (adapter == null) {
+        return fromTensors(ckpt.config(), ckpt::tensor, type);
+      }
+      adapter.checkAgainst(ckpt.config());
+      return fromTensors(ckpt.config(), adapter.applyTo(ckpt.config(), ckpt::tensor), type);
     }
   }
 

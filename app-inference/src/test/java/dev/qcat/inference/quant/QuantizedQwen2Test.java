@@ -48,7 +48,7 @@ class QuantizedQwen2Test {
   @Test
   void quantizedLinearEqualsNaiveProductOnDequantizedWeights() {
     int in = 96;
-    int out = 1000; // several panels, the last one partial
+    int out = 50_000; // two 16 MiB panels (43,690 rows of 96), the last one partial
     float[] w = BlockCodecTest.random(out * in, 5);
     float[] bias = BlockCodecTest.random(out, 6);
     float[] x = BlockCodecTest.random(3 * in, 7);
