@@ -16,7 +16,10 @@ import java.util.function.LongPredicate;
 @Local
 public interface JobRecordService {
 
-  /** Records a new job instance. */
+  /**
+   * Records a job instance when its execution begins: a new run, or, for a restart, the run pointed
+   * at the new execution.
+   */
   void begin(
       long jobInstanceId,
       long executionId,
@@ -95,8 +98,14 @@ public interface JobRecordService {
    */
   void deleteSchedule(long id, String actor) throws NotFoundException;
 
-  /** Records that a schedule fired now. */
-  void fired(long scheduleId);
+  /**
+   * Claims the current firing of a schedule for this server: sets its last firing to now unless
+   * another server did so within the last 5 seconds (one conditional update, so exactly one of
+   * several servers whose timers fire together wins).
+   *
+   * @return true if this server should start the job
+   */
+  boolean claimFiring(long scheduleId);
 
   /**
    * Marks executions of the batch runtime's repository as FAILED (they were running on a server

@@ -43,6 +43,13 @@ public class DefaultJobRecordService implements JobRecordService {
       String node,
       String startedBy,
       String parameters) {
+    Optional<JobRun> existing = runs.findByInstance(jobInstanceId);
+    if (existing.isPresent()) {
+      if (existing.get().lastExecutionId() != executionId) {
+        existing.get().restarted(executionId, node, startedBy);
+      }
+      return;
+    }
     JobRun r =
         new JobRun(jobInstanceId, executionId, jobName, taxonomyId, node, startedBy, parameters);
     r.append("started by " + startedBy + " as execution " + executionId + " on " + node);
@@ -162,8 +169,13 @@ public class DefaultJobRecordService implements JobRecordService {
   }
 
   @Override
-  public void fired(long scheduleId) {
-    schedules.find(scheduleId).ifPresent(JobSchedule::fired);
+  public boolean claimFiring(long scheduleId) {
+    return em.createNativeQuery(
+                "update job_schedule set last_fired_at = now() where id = ?1 and enabled and"
+                    + " (last_fired_at is null or last_fired_at < now() - interval '5 seconds')")
+            .setParameter(1, scheduleId)
+            .executeUpdate()
+        == 1;
   }
 
   @Override
