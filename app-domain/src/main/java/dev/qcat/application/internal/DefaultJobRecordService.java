@@ -181,9 +181,9 @@ public class DefaultJobRecordService implements JobRecordService {
   @Override
   public int markExecutionsFailed(List<Long> executionIds, String why) {
     if (executionIds.isEmpty()
-        || em.createNativeQuery("select to_regclass('executioninstancedata') is not null")
-                .getSingleResult()
-            != Boolean.TRUE) {
+        || !Boolean.TRUE.equals(
+            em.createNativeQuery("select to_regclass('executioninstancedata') is not null")
+                .getSingleResult())) {
       return 0;
     }
     int n =

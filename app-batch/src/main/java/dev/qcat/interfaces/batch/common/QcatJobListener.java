@@ -24,10 +24,8 @@ public class QcatJobListener extends AbstractJobListener {
         instance,
         "execution "
             + job.getExecutionId()
-            + " ended on "
+            + " finished on "
             + Node.name()
-            + ": "
-            + job.getBatchStatus()
-            + (job.getExitStatus() == null ? "" : " (" + job.getExitStatus() + ")"));
+            + (job.getExitStatus() == null ? "" : " with exit status " + job.getExitStatus()));
   }
 }

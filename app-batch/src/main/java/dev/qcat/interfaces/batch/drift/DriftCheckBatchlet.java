@@ -16,8 +16,9 @@ import java.util.Map;
 
 /**
  * Checks the ACTIVE model of the taxonomy ({@link DriftService#check}); exit status = the verdict.
- * On DRIFT with {@code retrainOnDrift} in the taxonomy's policy it starts the {@code retrain} job
- * (on the training node; a conflict, e.g. a retrain already running, is logged, not an error).
+ * The job's exit status is the verdict too. On DRIFT with {@code retrainOnDrift} in the taxonomy's
+ * policy it starts the {@code retrain} job (on the training node; a conflict, e.g. a retrain
+ * already running, is logged, not an error).
  */
 @Named("driftCheckBatchlet")
 @Dependent
@@ -50,6 +51,7 @@ public class DriftCheckBatchlet extends AbstractBatchlet {
       }
     }
     records.finish(instance, result.build().toString());
+    job.setExitStatus(c.verdict());
     return c.verdict();
   }
 }

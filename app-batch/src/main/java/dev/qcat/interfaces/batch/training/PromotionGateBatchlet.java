@@ -47,6 +47,8 @@ public class PromotionGateBatchlet extends AbstractBatchlet {
     }
     out.add("promoted", d.promoted());
     records.finish(instance, out.build().toString());
-    return d.promoted() ? "PROMOTED" : "KEPT_CANDIDATE";
+    String exit = d.promoted() ? "PROMOTED" : "KEPT_CANDIDATE";
+    job.setExitStatus(exit);
+    return exit;
   }
 }
