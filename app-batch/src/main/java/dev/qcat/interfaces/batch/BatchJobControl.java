@@ -157,6 +157,7 @@ public class BatchJobControl implements JobControl {
   public JobRunView restart(long jobInstanceId, String actor)
       throws NotFoundException, JobConflictException {
     JobRunView r = record(jobInstanceId);
+    recoverIfDead(r);
     BatchStatus s = status(r.executionId());
     if (s == null || !(s == BatchStatus.STOPPED || s == BatchStatus.FAILED)) {
       throw new JobConflictException(
@@ -192,7 +193,11 @@ public class BatchJobControl implements JobControl {
 
   @Override
   public JobRunView run(long jobInstanceId) throws NotFoundException {
-    return withStatus(record(jobInstanceId));
+    JobRunView r = record(jobInstanceId);
+    if (r.node().equals(Node.name())) {
+      recoverIfDead(r);
+    }
+    return withStatus(r);
   }
 
   @Override
@@ -251,6 +256,38 @@ public class BatchJobControl implements JobControl {
       return operator().getJobExecution(execution).getBatchStatus();
     } catch (NoSuchJobExecutionException e) {
       return null;
+    }
+  }
+
+  /**
+   * Marks the newest execution of a run FAILED if it is recorded on this node, the job repository
+   * still shows it running, and it was created before this JVM started: it died with the previous
+   * JVM (kill -9, power loss), and nothing else will ever end it.
+   */
+  private void recoverIfDead(JobRunView r) {
+    if (!r.node().equals(Node.name())) {
+      return;
+    }
+    long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+    JobExecution e;
+    try {
+      e = operator().getJobExecution(r.executionId());
+    } catch (NoSuchJobExecutionException gone) {
+      return;
+    }
+    if (!RUNNING.contains(e.getBatchStatus())
+        || e.getCreateTime() == null
+        || e.getCreateTime().getTime() >= jvmStart) {
+      return;
+    }
+    if (records.markExecutionsFailed(
+            List.of(r.executionId()), "FAILED: the server stopped while it ran")
+        > 0) {
+      records.log(
+          r.jobInstanceId(),
+          "execution " + r.executionId() + " was interrupted by a server stop; marked FAILED");
+      LOG.warning(
+          () -> "job execution " + r.executionId() + " interrupted by a server stop: FAILED");
     }
   }
 

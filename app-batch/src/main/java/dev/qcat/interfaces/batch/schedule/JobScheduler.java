@@ -11,9 +11,7 @@ import dev.qcat.domain.model.job.JobSchedule;
 import dev.qcat.interfaces.batch.common.Node;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
-import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.BatchStatus;
-import jakarta.batch.runtime.JobExecution;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
@@ -28,12 +26,9 @@ import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
-import java.lang.management.ManagementFactory;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -75,46 +70,43 @@ public class JobScheduler {
   @Inject private JobRecordService records;
   @EJB private JobControl control;
 
+  /** Info of the one-shot timer that recovers interrupted jobs shortly after start-up. */
+  private static final String RECOVERY = "recover-interrupted-jobs";
+
   @PostConstruct
   void start() {
+    reschedule();
+    // The batch runtime may not answer while applications are still starting: recover (and catch
+    // up missed runs) from a timer a few seconds later.
+    timers.createSingleActionTimer(5_000, new TimerConfig(RECOVERY, false));
+  }
+
+  private void afterStart() {
     try {
       recoverInterrupted();
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "recovering interrupted jobs failed", e);
     }
-    reschedule();
     catchUpMissedRuns();
   }
 
   /** Marks executions that died with the previous JVM as FAILED (and restarts them if asked). */
   void recoverInterrupted() {
-    long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
-    List<Long> dead = new ArrayList<>();
-    List<JobRunView> runs = new ArrayList<>();
-    for (JobRunView r : records.runsOn(Node.name())) {
-      try {
-        JobExecution e = BatchRuntime.getJobOperator().getJobExecution(r.executionId());
-        if (RUNNING.contains(e.getBatchStatus())
-            && e.getCreateTime() != null
-            && e.getCreateTime().getTime() < jvmStart) {
-          dead.add(r.executionId());
-          runs.add(r);
-        }
-      } catch (RuntimeException e) {
-        LOG.log(Level.FINE, "execution " + r.executionId() + " not found", e);
-      }
-    }
-    if (dead.isEmpty()) {
-      return;
-    }
-    int n = records.markExecutionsFailed(dead, "FAILED: the server stopped while it ran");
-    LOG.warning(() -> n + " job executions interrupted by a server stop marked FAILED: " + dead);
     boolean restart = Boolean.getBoolean("qcat.jobs.restart-interrupted");
-    for (JobRunView r : runs) {
-      records.log(
-          r.jobInstanceId(),
-          "execution " + r.executionId() + " was interrupted by a server stop; marked FAILED");
-      if (restart) {
+    for (JobRunView r : records.runsOn(Node.name())) {
+      boolean dead;
+      try {
+        // BatchJobControl.run marks a run that died with the previous JVM FAILED (the batch
+        // runtime refuses this singleton's own JobOperator calls: JobSecurityException).
+        String before = r.batchStatus();
+        dead =
+            "FAILED".equals(control.run(r.jobInstanceId()).batchStatus())
+                && !"FAILED".equals(before);
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "cannot check job execution " + r.executionId(), e);
+        continue;
+      }
+      if (dead && restart) {
         try {
           control.restart(r.jobInstanceId(), "recovery");
         } catch (Exception e) {
@@ -127,6 +119,9 @@ public class JobScheduler {
   /** Rebuilds the timers from the stored schedules. */
   public synchronized void reschedule() {
     for (Timer t : timers.getTimers()) {
+      if (RECOVERY.equals(t.getInfo())) {
+        continue;
+      }
       try {
         t.cancel();
       } catch (RuntimeException e) {
@@ -167,6 +162,10 @@ public class JobScheduler {
 
   @Timeout
   void onTimer(Timer timer) {
+    if (RECOVERY.equals(timer.getInfo())) {
+      afterStart();
+      return;
+    }
     fire((Long) timer.getInfo(), "schedule");
   }
 

@@ -160,6 +160,11 @@ public class LoraTrainingBatchlet extends AbstractBatchlet {
             training,
             p.decimal("validationFraction", 0.2),
             resume);
+    // PyTorch's grad mode is per thread and on by default; DJL switches it off only on the thread
+    // that loads the engine, and a GradientCollector restores what it found. On a batch thread the
+    // optimizer's in-place update of a leaf that requires grad would then fail, so switch it off
+    // here, as the command line's main thread has it.
+    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
     ByteArrayOutputStream report = new ByteArrayOutputStream();
     long[] lastProgress = {0};
     TrainingResult result;

@@ -60,10 +60,11 @@ public class JobSchedule {
   }
 
   /**
-   * @throws IllegalArgumentException if the expression does not have 5 or 6 fields
+   * @throws IllegalArgumentException if the expression does not have 5 or 6 fields or a field
+   *     cannot be read ({@link CronSchedule#parse})
    */
   public void change(String cron, String parameters, boolean enabled) {
-    fields(Objects.requireNonNull(cron, "Cron expression is required."));
+    CronSchedule.parse(Objects.requireNonNull(cron, "Cron expression is required."));
     this.cron = cron.strip();
     this.parameters = parameters == null ? "" : parameters;
     this.enabled = enabled;
