@@ -360,6 +360,36 @@ class BatchJobsIT {
   }
 
   @Test
+  void aScheduleStartsItsJobFromATimer() throws Exception {
+    long t = keywordTaxonomy();
+    Answer s =
+        admin.put(
+            "/schedules",
+            "{\"taxonomyId\":" + t + ",\"job\":\"drift-check\",\"cron\":\"*/15 * * * * *\"}");
+    assertEquals(200, s.status(), s.toString());
+    long scheduleId = s.json().getJsonNumber("id").longValue();
+    try {
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      JsonObject scheduled = null;
+      while (scheduled == null && System.nanoTime() < end) {
+        for (JsonObject r :
+            admin.get("/jobs?taxonomyId=" + t).body().asJsonArray().getValuesAs(JsonObject.class)) {
+          if (r.getString("jobName").equals("drift-check")
+              && r.getString("startedBy").equals("scheduler")) {
+            scheduled = r;
+          }
+        }
+        Thread.sleep(1000);
+      }
+      assertTrue(scheduled != null, "no drift-check started by the scheduler within 120 s");
+      JsonObject run = completed(scheduled.getJsonNumber("jobInstanceId").longValue(), 120);
+      assertEquals("OK", run.getString("exitStatus"), run.toString());
+    } finally {
+      assertEquals(204, admin.delete("/schedules/" + scheduleId).status());
+    }
+  }
+
+  @Test
   void loraTrainingSurvivesKillMinus9AndEndsWithTheSameAdapter() throws Exception {
     String tiny = System.getProperty("qcat.it.tinyModelDir", "");
     Assumptions.assumeTrue(!tiny.isBlank(), "qcat.it.tinyModelDir not set (scripts/it.sh sets it)");
