@@ -25,6 +25,12 @@ public interface DatasetRepository {
   long countExamples(long datasetId);
 
   /**
+   * @return the examples of one split of a dataset, with their categories, in insertion order
+   *     (model evaluation, issue 6). Never null.
+   */
+  List<Example> findExamples(long datasetId, Split split);
+
+  /**
    * @return example count per category id over all datasets of the taxonomy; categories without
    *     examples are absent. Never null.
    */

@@ -4,6 +4,7 @@ import dev.qcat.domain.model.dataset.Dataset;
 import dev.qcat.domain.model.dataset.DatasetKind;
 import dev.qcat.domain.model.dataset.DatasetRepository;
 import dev.qcat.domain.model.dataset.Example;
+import dev.qcat.domain.model.dataset.Split;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -69,6 +70,17 @@ public class JpaDatasetRepository implements DatasetRepository {
     return em.createQuery("select count(e) from Example e where e.dataset.id = :d", Long.class)
         .setParameter("d", datasetId)
         .getSingleResult();
+  }
+
+  @Override
+  public List<Example> findExamples(long datasetId, Split split) {
+    return em.createQuery(
+            "select e from Example e join fetch e.category"
+                + " where e.dataset.id = :d and e.split = :s order by e.id",
+            Example.class)
+        .setParameter("d", datasetId)
+        .setParameter("s", split)
+        .getResultList();
   }
 
   @Override

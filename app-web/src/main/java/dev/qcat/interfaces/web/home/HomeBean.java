@@ -1,6 +1,8 @@
 package dev.qcat.interfaces.web.home;
 
 import dev.qcat.application.CategorizationService;
+import dev.qcat.application.EvaluationService;
+import dev.qcat.application.EvaluationService.EvaluationView;
 import dev.qcat.application.ModelVersionService;
 import dev.qcat.application.ReviewService;
 import dev.qcat.application.TaxonomyService;
@@ -13,11 +15,15 @@ import jakarta.inject.Named;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** The home page: today's predictions, the review queue's depth, the active models. */
+/**
+ * The home page: today's predictions, the review queue's depth, the active models and their last
+ * evaluation.
+ */
 @Named("home")
 @RequestScoped
 public class HomeBean {
@@ -26,11 +32,13 @@ public class HomeBean {
   @EJB private ReviewService reviews;
   @EJB private ModelVersionService modelVersions;
   @EJB private TaxonomyService taxonomies;
+  @EJB private EvaluationService evaluations;
 
   private long predictionsToday;
   private long queueDepth;
   private List<ModelVersionView> activeModels;
   private Map<Long, String> taxonomyNames;
+  private final Map<Long, EvaluationView> lastEvaluations = new HashMap<>();
 
   @PostConstruct
   void load() {
@@ -39,6 +47,9 @@ public class HomeBean {
     predictionsToday = categorization.countPredictionsSince(midnight);
     queueDepth = reviews.queueDepth();
     activeModels = modelVersions.active();
+    for (ModelVersionView m : activeModels) {
+      evaluations.latest(m.id()).ifPresent(e -> lastEvaluations.put(m.id(), e));
+    }
     taxonomyNames =
         taxonomies.list().stream()
             .collect(Collectors.toMap(TaxonomyView::id, TaxonomyView::name, (a, b) -> a));
@@ -58,5 +69,12 @@ public class HomeBean {
 
   public String taxonomyName(long id) {
     return taxonomyNames.getOrDefault(id, String.valueOf(id));
+  }
+
+  /**
+   * @return the newest evaluation of the model version, or null when it has none
+   */
+  public EvaluationView lastEvaluation(long modelVersionId) {
+    return lastEvaluations.get(modelVersionId);
   }
 }
