@@ -341,6 +341,36 @@ class BatchJobsIT {
   }
 
   @Test
+  void evaluationJobScoresAVersionOnATestSplitAndStoresTheMetrics() throws Exception {
+    long t = taxonomy(BANK);
+    List<String> lines = new ArrayList<>();
+    for (String c : BANK) {
+      for (int i = 0; i < 4; i++) {
+        lines.add(line("test " + i + " about the " + c, c, "test"));
+      }
+    }
+    long ds = importSeed(t, lines);
+    long mv = register(t, "blind-to-loan", BlindKeywordModelRuntime.PREFIX + "loan");
+    JsonObject run =
+        completed(
+            start(
+                "evaluation",
+                t,
+                Map.of(
+                    "modelVersionId", Long.toString(mv),
+                    "datasetId", Long.toString(ds),
+                    "split", "test")),
+            180);
+    JsonObject r = result(run);
+    assertEquals(12, r.getInt("examples"), run.toString());
+    // card and transfer right, loan always answered "card": 8 of 12.
+    assertEquals(8.0 / 12, r.getJsonNumber("accuracy").doubleValue(), 1e-9, run.toString());
+    assertEquals(12L, run.getJsonNumber("step").longValue(), run.toString());
+    Answer stored = admin.get("/evaluations/" + r.getJsonNumber("evaluationId"));
+    assertEquals(200, stored.status(), stored.toString());
+  }
+
+  @Test
   void schedulesAreValidatedAndUnknownJobsRefused() throws Exception {
     long t = taxonomy(BANK);
     Answer s =

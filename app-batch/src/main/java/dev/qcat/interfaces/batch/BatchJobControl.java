@@ -63,11 +63,11 @@ public class BatchJobControl implements JobControl {
                     new IllegalArgumentException(
                         "unknown job '"
                             + jobName
-                            + "' (expected dataset-import, lora-training, drift-check or retrain)"));
-    if (job == JobName.EVALUATION) {
+                            + "' (expected dataset-import, lora-training, evaluation, drift-check or retrain)"));
+    if (job == JobName.EVALUATION
+        && (parameters.get("modelVersionId") == null || parameters.get("datasetId") == null)) {
       throw new IllegalArgumentException(
-          "the evaluation job is not available yet: it waits for the EvaluationService of the"
-              + " Models page");
+          "evaluation needs parameters modelVersionId and datasetId");
     }
     taxonomies.find(taxonomyId);
     if (job == JobName.DATASET_IMPORT) {

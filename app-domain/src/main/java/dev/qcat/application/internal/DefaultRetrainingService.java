@@ -1,5 +1,6 @@
 package dev.qcat.application.internal;
 
+import dev.qcat.application.ModelLifecycleService;
 import dev.qcat.application.ModelVersionService;
 import dev.qcat.application.NotFoundException;
 import dev.qcat.application.RetrainingService;
@@ -34,7 +35,6 @@ import jakarta.json.JsonObjectBuilder;
 import java.io.StringReader;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +51,7 @@ public class DefaultRetrainingService implements RetrainingService {
   @Inject private ModelScorer scorer;
   @Inject private ModelVersionService modelVersionService;
   @Inject private AuditLog audit;
+  @Inject private ModelLifecycleService lifecycle;
   @Resource private SessionContext context;
 
   @Override
@@ -278,24 +279,11 @@ public class DefaultRetrainingService implements RetrainingService {
     return new GateDecision(candidateId, activeId, promote, reason, gate.toString());
   }
 
+  /** Delegates to the Models page's {@link ModelLifecycleService#rollback}: one rule for both. */
   @Override
   public ModelVersionView rollback(long taxonomyId, String actor)
       throws NotFoundException, ModelLoadException {
-    taxonomy(taxonomyId);
-    ModelVersion previous =
-        modelVersions.findByTaxonomy(taxonomyId).stream()
-            .filter(m -> m.status() == ModelVersionStatus.RETIRED && m.activatedAt().isPresent())
-            .max(Comparator.comparing(m -> m.activatedAt().get()))
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "taxonomy "
-                            + taxonomyId
-                            + " has no previously ACTIVE version to roll back to"));
-    audit.record(
-        new AuditEvent(
-            actor, "model.rollback", "ModelVersion", previous.id(), "taxonomy " + taxonomyId));
-    return modelVersionService.activate(previous.id(), actor);
+    return lifecycle.rollback(taxonomyId, actor);
   }
 
   private Taxonomy taxonomy(long id) throws NotFoundException {
