@@ -53,7 +53,8 @@ public interface JobRecordService {
   List<JobRunView> runs(Long taxonomyId, int max);
 
   /**
-   * @return runs whose newest execution was started on {@code node}. Never null.
+   * @return runs recorded on {@code node} whose newest execution the batch job repository still
+   *     shows running (after a crash: executions that died with the server). Never null.
    */
   List<JobRunView> runsOn(String node);
 

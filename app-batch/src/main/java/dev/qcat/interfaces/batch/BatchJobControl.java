@@ -14,6 +14,7 @@ import dev.qcat.interfaces.batch.common.JobParameters;
 import dev.qcat.interfaces.batch.common.Node;
 import dev.qcat.interfaces.batch.schedule.JobScheduler;
 import jakarta.batch.operations.JobOperator;
+import jakarta.batch.operations.JobSecurityException;
 import jakarta.batch.operations.NoSuchJobExecutionException;
 import jakarta.batch.runtime.BatchRuntime;
 import jakarta.batch.runtime.BatchStatus;
@@ -242,11 +243,16 @@ public class BatchJobControl implements JobControl {
         .orElseThrow(() -> new NotFoundException("Job run", jobInstanceId));
   }
 
+  /**
+   * The run with the batch status from the job repository. Payara's batch runtime answers only for
+   * jobs of the current deployment of the application (its "apptag"): a run started before the EAR
+   * was redeployed keeps a null status here (JobSecurityException), and cannot be restarted.
+   */
   private JobRunView withStatus(JobRunView r) {
     try {
       JobExecution e = operator().getJobExecution(r.executionId());
       return r.withStatus(e.getBatchStatus().name(), e.getExitStatus());
-    } catch (NoSuchJobExecutionException e) {
+    } catch (NoSuchJobExecutionException | JobSecurityException e) {
       return r;
     }
   }
@@ -254,7 +260,7 @@ public class BatchJobControl implements JobControl {
   private static BatchStatus status(long execution) {
     try {
       return operator().getJobExecution(execution).getBatchStatus();
-    } catch (NoSuchJobExecutionException e) {
+    } catch (NoSuchJobExecutionException | JobSecurityException e) {
       return null;
     }
   }
@@ -272,7 +278,7 @@ public class BatchJobControl implements JobControl {
     JobExecution e;
     try {
       e = operator().getJobExecution(r.executionId());
-    } catch (NoSuchJobExecutionException gone) {
+    } catch (NoSuchJobExecutionException | JobSecurityException gone) {
       return;
     }
     if (!RUNNING.contains(e.getBatchStatus())

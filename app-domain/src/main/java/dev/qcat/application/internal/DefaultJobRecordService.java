@@ -92,7 +92,7 @@ public class DefaultJobRecordService implements JobRecordService {
 
   @Override
   public List<JobRunView> runsOn(String node) {
-    return runs.onNode(node).stream().map(r -> JobRunView.of(r, null, null, false)).toList();
+    return runs.runningOn(node).stream().map(r -> JobRunView.of(r, null, null, false)).toList();
   }
 
   @Override

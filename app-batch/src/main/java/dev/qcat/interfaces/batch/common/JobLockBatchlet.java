@@ -77,8 +77,9 @@ public class JobLockBatchlet extends AbstractBatchlet {
                     BatchRuntime.getJobOperator()
                         .getJobExecution(r.executionId())
                         .getBatchStatus());
-              } catch (jakarta.batch.operations.NoSuchJobExecutionException e) {
-                return false;
+              } catch (jakarta.batch.operations.NoSuchJobExecutionException
+                  | jakarta.batch.operations.JobSecurityException e) {
+                return false; // gone, or of an earlier deployment (not running in this one)
               }
             })
         .orElse(false);

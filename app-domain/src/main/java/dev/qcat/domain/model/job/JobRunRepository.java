@@ -44,7 +44,8 @@ public interface JobRunRepository {
   Map<Long, String> reportedLines(long jobInstanceId, int max);
 
   /**
-   * @return job instance ids whose newest execution runs on {@code node}. Never null.
+   * @return runs recorded on {@code node} whose newest execution the batch job repository shows
+   *     STARTING, STARTED or STOPPING. Never null.
    */
-  List<JobRun> onNode(String node);
+  List<JobRun> runningOn(String node);
 }

@@ -151,9 +151,14 @@ public class JpaJobRunRepository implements JobRunRepository {
   }
 
   @Override
-  public List<JobRun> onNode(String node) {
-    return em.createQuery("select r from JobRun r where r.node = :n", JobRun.class)
-        .setParameter("n", node)
-        .getResultList();
+  public List<JobRun> runningOn(String node) {
+    List<?> ids =
+        em.createNativeQuery(
+                "select r.id from job_run r join executioninstancedata e"
+                    + " on e.jobexecid = r.last_execution_id where r.node = ?1"
+                    + " and e.batchstatus in ('STARTING', 'STARTED', 'STOPPING')")
+            .setParameter(1, node)
+            .getResultList();
+    return ids.stream().map(id -> em.find(JobRun.class, ((Number) id).longValue())).toList();
   }
 }
