@@ -45,12 +45,12 @@ import java.util.stream.Stream;
  *
  * <p>At the first execution the taxonomy's training data ({@link RetrainingService#trainingData})
  * is frozen into {@code train.jsonl} / {@code valid.jsonl} in the job's work directory ({@code
- * $QCAT_HOME/jobs/<job>-<instance>/}); a restart reads the same files. The trainer writes a
- * checkpoint every {@code checkpointEvery} optimizer steps under {@code adapter/checkpoints/}; a
- * restarted execution resumes from the newest, and the trainer's resume is bit-exact, so a job
- * killed with the server ends with the same adapter as one that never stopped. {@code
- * JobOperator.stop} asks the trainer to stop at the next step (it writes a checkpoint first).
- * Progress (step, loss, ETA) goes to the job run at most once a second.
+ * $QCAT_HOME/jobs/<job>-<instance>-<run created, epoch ms>/}); a restart reads the same files. The
+ * trainer writes a checkpoint every {@code checkpointEvery} optimizer steps under {@code
+ * adapter/checkpoints/}; a restarted execution resumes from the newest, and the trainer's resume is
+ * bit-exact, so a job killed with the server ends with the same adapter as one that never stopped.
+ * {@code JobOperator.stop} asks the trainer to stop at the next step (it writes a checkpoint
+ * first). Progress (step, loss, ETA) goes to the job run at most once a second.
  *
  * <p>Parameters: {@code baseModelPath} (default: the ACTIVE version's), {@code epochs} (2), {@code
  * batchSize} (8), {@code learningRate} (1e-3), {@code r} (8), {@code alpha} (16), {@code seed}
@@ -77,7 +77,10 @@ public class LoraTrainingBatchlet extends AbstractBatchlet {
       records.log(instance, "training already registered its model version; nothing to do");
       return "COMPLETED";
     }
-    Path dir = QcatHome.jobDir(job.getJobName(), instance);
+    // Keyed by instance id and the run's creation time: instance ids start again at 1 in a new
+    // database, and a stale directory must never be taken for this run's checkpoints.
+    long created = run.map(r -> r.createdAt().toInstant().toEpochMilli()).orElse(0L);
+    Path dir = QcatHome.jobDir(job.getJobName(), instance + "-" + created);
     Path trainFile = dir.resolve("train.jsonl");
     Path validFile = dir.resolve("valid.jsonl");
     Path adapterDir = dir.resolve("adapter");

@@ -8,10 +8,11 @@ final class QcatHome {
   private QcatHome() {}
 
   /**
+   * @param runKey what tells the job instance apart, e.g. {@code 42-1796068961901}
    * @return the directory for the work of one job instance, e.g. {@code
-   *     ~/.qcat/jobs/lora-training-42}. Never null.
+   *     ~/.qcat/jobs/lora-training-42-1796068961901}. Never null.
    */
-  static Path jobDir(String jobName, long jobInstanceId) {
+  static Path jobDir(String jobName, String runKey) {
     String home = System.getProperty("qcat.home");
     if (home == null || home.isBlank()) {
       home = System.getenv("QCAT_HOME");
@@ -20,6 +21,6 @@ final class QcatHome {
         home == null || home.isBlank()
             ? Path.of(System.getProperty("user.home"), ".qcat")
             : Path.of(home);
-    return root.resolve("jobs").resolve(jobName + "-" + jobInstanceId);
+    return root.resolve("jobs").resolve(jobName + "-" + runKey);
   }
 }
