@@ -56,7 +56,7 @@ jvm_option() { # replace-or-add one JVM option whose prefix is $1
 
 configure() {
   local marker="$(domain_dir)/.qcat-configured"
-  if [[ -f "$marker" && "$(cat "$marker")" == "v2/$QCAT_PG_PORT/$QCAT_HEAP" ]]; then return; fi
+  if [[ -f "$marker" && "$(cat "$marker")" == "v3/$QCAT_PG_PORT/$QCAT_HEAP" ]]; then return; fi
   start
   log "configuring domain $QCAT_DOMAIN"
   asadmin set-hazelcast-configuration --interfaces=127.0.0.1 --dasbindaddress=127.0.0.1 \
@@ -84,9 +84,12 @@ configure() {
     --property "serverName=127.0.0.1:portNumber=$QCAT_PG_PORT:databaseName=$QCAT_DB:user=$QCAT_DB_USER:password=$QCAT_DB_PASSWORD" \
     qcat-pool >/dev/null
   asadmin create-jdbc-resource --connectionpoolid qcat-pool jdbc/qcat >/dev/null
+  # batch (issue 7): the batch runtime's job repository lives in the application's database, so
+  # every instance sees job state (DESIGN.md §5); Payara creates its tables there on first use.
+  asadmin set-batch-runtime-configuration --datasourcelookupname jdbc/qcat >/dev/null
   log "restarting domain to apply Hazelcast/heap/library settings"
   "$ASADMIN" --interactive=false restart-domain "$QCAT_DOMAIN" >/dev/null
-  echo "v2/$QCAT_PG_PORT/$QCAT_HEAP" >"$marker"
+  echo "v3/$QCAT_PG_PORT/$QCAT_HEAP" >"$marker"
 }
 
 # The inference engine (app-inference + DJL/PyTorch/OpenBLAS/tokenizers) is a server library in

@@ -82,6 +82,18 @@ final class Api {
         null);
   }
 
+  Answer delete(String path) {
+    return send(HttpRequest.newBuilder(URI.create(BASE + path)).DELETE(), null);
+  }
+
+  Answer put(String path, String json) {
+    return send(
+        HttpRequest.newBuilder(URI.create(BASE + path))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json)),
+        null);
+  }
+
   Answer postRaw(String path, String contentType, String body) {
     return send(
         HttpRequest.newBuilder(URI.create(BASE + path))
