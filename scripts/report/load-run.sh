@@ -9,8 +9,9 @@ taxonomy="$1" key="$2" duration="${3:-300s}" conns="${4:-8}"
 port=$(( ${QCAT_PORTBASE:-28000} + 80 ))
 questions="${QCAT_LOAD_QUESTIONS:-$root/../shared/datasets/banking77/test.jsonl}"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-pid="$(pgrep -f "domaindir.*${QCAT_DOMAIN:-qcat}( |$)|ASMain.*-domainname ${QCAT_DOMAIN:-qcat}( |$)" | head -1 || true)"
-[[ -n "$pid" ]] || pid="$(pgrep -f 'com.sun.enterprise.glassfish.bootstrap.ASMain' | head -1)"
+work="${QCAT_WORK:-$root/.qcat-work}"
+pid="$(pgrep -f "domaindir $work/payara6/glassfish/domains/${QCAT_DOMAIN:-qcat}( |$)" | head -1 || true)"
+[[ -n "$pid" ]] || { echo "no running Payara domain ${QCAT_DOMAIN:-qcat} under $work" >&2; exit 1; }
 rss() { awk '/VmRSS/ {printf "%.0f MiB", $2 / 1024}' "/proc/$pid/status"; }
 echo "Payara JVM pid $pid, RSS before: $(rss)"
 wrk -t2 -c"$conns" -d"$duration" --timeout 60s --latency -s "$root/scripts/report/classify.lua" \
