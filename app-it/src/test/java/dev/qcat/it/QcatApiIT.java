@@ -76,6 +76,44 @@ class QcatApiIT {
     return t.json();
   }
 
+  /**
+   * A version registered without a temperature takes the one {@code qcat train} fitted and stored
+   * in the adapter's {@code calibration.json}; an explicit temperature wins; no file means 1.
+   */
+  @Test
+  void registeringTakesTheAdapterCalibrationTemperature() throws Exception {
+    Answer t =
+        admin.post(
+            "/taxonomies",
+            "{\"name\":" + str(Api.unique("calibrated")) + ",\"categories\":[{\"name\":\"a\"}]}");
+    assertEquals(201, t.status(), t.toString());
+    long taxonomyId = t.json().getJsonNumber("id").longValue();
+    java.nio.file.Path adapter = java.nio.file.Files.createTempDirectory("qcat-it-adapter");
+    java.nio.file.Files.writeString(
+        adapter.resolve("calibration.json"),
+        "{\"method\":\"temperature_scaling\",\"temperature\":0.625,\"examples\":10}");
+    java.nio.file.Path bare = java.nio.file.Files.createTempDirectory("qcat-it-adapter-bare");
+    String prefix =
+        "{\"taxonomyId\":"
+            + taxonomyId
+            + ",\"baseModelPath\":"
+            + str(KeywordModelRuntime.BASE_PATH)
+            + ",\"adapterPath\":";
+    Answer fromFile =
+        admin.post("/model-versions", prefix + str(adapter.toString()) + ",\"name\":\"f\"}");
+    assertEquals(201, fromFile.status(), fromFile.toString());
+    assertEquals(0.625, fromFile.json().getJsonNumber("temperature").doubleValue(), 1e-12);
+    Answer explicit =
+        admin.post(
+            "/model-versions",
+            prefix + str(adapter.toString()) + ",\"name\":\"e\",\"temperature\":2.0}");
+    assertEquals(201, explicit.status(), explicit.toString());
+    assertEquals(2.0, explicit.json().getJsonNumber("temperature").doubleValue(), 1e-12);
+    Answer none = admin.post("/model-versions", prefix + str(bare.toString()) + ",\"name\":\"n\"}");
+    assertEquals(201, none.status(), none.toString());
+    assertEquals(1.0, none.json().getJsonNumber("temperature").doubleValue(), 1e-12);
+  }
+
   private long registerModel(long taxonomyId, String name) {
     Answer m =
         admin.post(
