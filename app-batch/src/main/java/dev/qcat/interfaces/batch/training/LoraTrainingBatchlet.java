@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +56,9 @@ import java.util.stream.Stream;
  * <p>Parameters: {@code baseModelPath} (default: the ACTIVE version's), {@code epochs} (2), {@code
  * batchSize} (8), {@code learningRate} (1e-3), {@code r} (8), {@code alpha} (16), {@code seed}
  * (42), {@code checkpointEvery} (5 steps), {@code validationFraction} (0.2, when the taxonomy has
- * no VALIDATION examples), {@code maxSequenceTokens} (256).
+ * no VALIDATION examples), {@code maxSequenceTokens} (256), {@code dropout} (0.0), {@code
+ * modulesToSave} (comma-separated PEFT {@code modules_to_save}, e.g. {@code embed_tokens}; none by
+ * default).
  */
 @Named("loraTrainingBatchlet")
 @Dependent
@@ -152,7 +155,15 @@ public class LoraTrainingBatchlet extends AbstractBatchlet {
             training.monitor(),
             training.checkpointEvery(),
             training.evalBatchSize());
-    LoraConfig lora = LoraConfig.of((int) p.number("r", 8), p.decimal("alpha", 16));
+    LoraConfig lora =
+        new LoraConfig(
+            (int) p.number("r", 8),
+            p.decimal("alpha", 16),
+            p.decimal("dropout", 0.0),
+            LoraConfig.DEFAULT_TARGET_MODULES,
+            "none",
+            names(p.text("modulesToSave", "")),
+            base);
     FineTuning.Request request =
         new FineTuning.Request(
             Path.of(base),
@@ -334,5 +345,13 @@ public class LoraTrainingBatchlet extends AbstractBatchlet {
     } else {
       o.add(key, v);
     }
+  }
+
+  /** "a, b,,c" → [a, b, c]. */
+  static List<String> names(String commaSeparated) {
+    return Arrays.stream(commaSeparated.split(","))
+        .map(String::strip)
+        .filter(n -> !n.isEmpty())
+        .toList();
   }
 }
