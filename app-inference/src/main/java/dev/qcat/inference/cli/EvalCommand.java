@@ -255,7 +255,13 @@ final class EvalCommand implements Callable<Integer> {
         "weights            %s%n",
         options
             .quant()
-            .map(q -> q.name() + " (quantized after merging the adapter)")
+            .map(
+                q ->
+                    q.name()
+                        + (options.pure || q.defaultOutputType() == q
+                            ? ""
+                            : ", token embedding / LM head " + q.defaultOutputType())
+                        + " (quantized after merging the adapter)")
             .orElse("F32"));
     out.printf(Locale.ROOT, "examples           %d (%d lines skipped)%n", r.total(), skipped);
     out.printf(Locale.ROOT, "accuracy           %.4f%n", r.accuracy());

@@ -48,8 +48,14 @@ final class ExportGgufCommand implements Callable<Integer> {
       required = true,
       paramLabel = "TYPE",
       description =
-          "F32, F16, Q8_0 or Q4_0 (GGML blocks of 32; the token embedding is quantized too).")
+          "F32, F16, Q8_0 or Q4_0 (GGML blocks of 32; the token embedding is quantized too, for Q4_0 as Q8_0 unless --pure).")
   String type;
+
+  @Option(
+      names = "--pure",
+      description =
+          "Store the output tensor (token_embd, tied to the LM head) in --type too; by default a Q4_0 file keeps it at Q8_0, as llama-quantize keeps the output tensor at higher precision.")
+  boolean pure;
 
   @Option(
       names = "--out",
@@ -76,20 +82,23 @@ final class ExportGgufCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     long bytes;
     try (HfCheckpoint checkpoint = HfCheckpoint.load(model)) {
-      if (adapter == null) {
-        bytes = Qwen2GgufExporter.export(checkpoint, ggufType, out);
-      } else {
+      GgufType outputType = pure ? ggufType : Qwen2GgufExporter.outputType(ggufType);
+      java.util.function.Function<String, dev.qcat.inference.io.FloatTensor> tensors =
+          checkpoint::tensor;
+      if (adapter != null) {
         LoraAdapter lora = PeftAdapterIO.load(adapter);
         lora.checkAgainst(checkpoint.config());
-        bytes =
-            Qwen2GgufExporter.export(
-                checkpoint.config(),
-                Set.copyOf(checkpoint.tensorNames()),
-                lora.applyTo(checkpoint.config(), checkpoint::tensor),
-                checkpoint.tokenizerFile(),
-                ggufType,
-                out);
+        tensors = lora.applyTo(checkpoint.config(), checkpoint::tensor);
       }
+      bytes =
+          Qwen2GgufExporter.export(
+              checkpoint.config(),
+              Set.copyOf(checkpoint.tensorNames()),
+              tensors,
+              checkpoint.tokenizerFile(),
+              ggufType,
+              outputType,
+              out);
     }
     Path modelfile = OllamaModelfile.writeBeside(out);
     spec.commandLine()

@@ -98,6 +98,30 @@ final class LoadedModel implements AutoCloseable {
       Optional<QuantType> quant,
       List<String> labels,
       ScoringOptions options) {
+    return open(dir, adapter, quant, false, labels, options);
+  }
+
+  /**
+   * Like {@link #open(Path, Optional, Optional, List, ScoringOptions)}; with {@code pure} the token
+   * embedding (tied LM head) is quantized in {@code quant} too instead of {@link
+   * QuantType#defaultOutputType()}.
+   *
+   * @param dir HF checkpoint directory of the base model
+   * @param adapter PEFT adapter directory, or empty for the base model alone
+   * @param quant block format to serve from, or empty for float32
+   * @param pure whether the embedding takes {@code quant} as well
+   * @param labels category names
+   * @param options scoring options
+   * @return the loaded model; the caller closes it. Never null.
+   * @throws IllegalArgumentException if the adapter does not fit the base model (names the tensor)
+   */
+  static LoadedModel open(
+      Path dir,
+      Optional<Path> adapter,
+      Optional<QuantType> quant,
+      boolean pure,
+      List<String> labels,
+      ScoringOptions options) {
     Qwen2Model model;
     TemperatureScaling calibration = TemperatureScaling.identity();
     if (quant.isPresent()) {
@@ -105,7 +129,8 @@ final class LoadedModel implements AutoCloseable {
       if (adapter.isPresent()) {
         calibration = TemperatureScaling.loadOrIdentity(adapter.get());
       }
-      model = QuantizedQwen2.load(dir, lora, quant.get());
+      QuantType q = quant.get();
+      model = QuantizedQwen2.load(dir, lora, q, pure ? q : q.defaultOutputType());
     } else if (adapter.isPresent()) {
       LoraAdapter lora = PeftAdapterIO.load(adapter.get());
       calibration = TemperatureScaling.loadOrIdentity(adapter.get());

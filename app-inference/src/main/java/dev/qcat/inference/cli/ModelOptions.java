@@ -64,6 +64,12 @@ final class ModelOptions {
   String quant;
 
   @Option(
+      names = "--pure",
+      description =
+          "With --quant: quantize the token embedding (tied to the LM head) in that type too; by default it is kept at Q8_0, as llama-quantize keeps the output tensor at higher precision.")
+  boolean pure;
+
+  @Option(
       names = "--calibrate-on",
       paramLabel = "VALID.jsonl",
       description =
@@ -200,7 +206,7 @@ final class ModelOptions {
    */
   LoadedModel load(List<String> labels, PrintWriter err, Optional<QuantType> precision)
       throws IOException {
-    LoadedModel m = LoadedModel.open(model, adapter(), precision, labels, scoringOptions());
+    LoadedModel m = LoadedModel.open(model, adapter(), precision, pure, labels, scoringOptions());
     if (calibrateOn == null) {
       return m;
     }

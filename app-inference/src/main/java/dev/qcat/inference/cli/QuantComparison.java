@@ -92,7 +92,12 @@ final class QuantComparison {
             Optional.<QuantType>empty(),
             Optional.of(QuantType.Q8_0),
             Optional.of(QuantType.Q4_0))) {
-      String name = "qcat " + q.map(Enum::name).orElse("F32");
+      String name =
+          "qcat "
+              + q.map(Enum::name).orElse("F32")
+              + (q.isPresent() && !options.pure && q.get().defaultOutputType() != q.get()
+                  ? " (embedding " + q.get().defaultOutputType() + ")"
+                  : "");
       err.println(name + ": loading ...");
       err.flush();
       try (LoadedModel m = options.load(labels, err, q)) {

@@ -20,9 +20,12 @@ import java.util.function.Function;
  *
  * <p>Weights are written as they are, HF {@code [out, in]} row-major, with GGUF {@code ne = [in,
  * out]} (the reverse of the PyTorch shape); qwen2 needs no Q/K permutation. 2-D tensors are stored
- * in the requested type (F32, F16, Q8_0 or Q4_0; the token embedding too, as llama.cpp's own
- * converter does), 1-D tensors (norms, biases) always in F32. With {@code tie_word_embeddings} no
- * {@code output.weight} is written and llama.cpp reuses {@code token_embd.weight}.
+ * in the requested type (F32, F16, Q8_0 or Q4_0), except the output tensor: {@code output.weight},
+ * or with tied embeddings {@code token_embd.weight}, which a Q4_0 export writes as Q8_0 unless
+ * asked to be pure ({@link #outputType}), as {@code llama-quantize} gives the output tensor a
+ * higher-precision type than the rest; 1-D tensors (norms, biases) always in F32. With {@code
+ * tie_word_embeddings} no {@code output.weight} is written and llama.cpp reuses {@code
+ * token_embd.weight}.
  *
  * <p>Reference: llama.cpp {@code convert_hf_to_gguf.py} ({@code Qwen2Model}) and {@code
  * gguf-py/gguf/tensor_mapping.py}; ../shared/REFERENCE.md "GGUF for architecture qwen2".
@@ -179,6 +182,51 @@ public final class Qwen2GgufExporter {
       GgufType type,
       Path out)
       throws IOException {
+    Objects.requireNonNull(type, "type is required.");
+    return export(config, names, tensors, tokenizerJson, type, outputType(type), out);
+  }
+
+  /**
+   * The type the output tensor ({@code output.weight}, or {@code token_embd.weight} when the
+   * embeddings are tied) gets in a {@code type} export unless it is asked to be pure: Q8_0 for
+   * Q4_0, {@code type} otherwise. Reference: llama.cpp {@code src/llama-quant.cpp} ({@code
+   * llama_tensor_get_type} raises the output tensor's type; with no {@code output.weight} it treats
+   * {@code token_embd.weight} as the output).
+   *
+   * @param type the export's type
+   * @return the output tensor's type. Never null.
+   */
+  public static GgufType outputType(GgufType type) {
+    return type == GgufType.Q4_0 ? GgufType.Q8_0 : type;
+  }
+
+  /**
+   * Like {@link #export(Qwen2Config, Set, Function, Path, GgufType, Path)} with the output tensor
+   * ({@code output.weight}, or {@code token_embd.weight} when the embeddings are tied) stored as
+   * {@code outputType}; {@code outputType == type} gives a "pure" file.
+   *
+   * @param config the model's hyperparameters ({@code config.json})
+   * @param names the names {@code tensors} can supply
+   * @param tensors HF name → float32 tensor, called once per tensor during the write
+   * @param tokenizerJson path of the model's {@code tokenizer.json}
+   * @param type storage type of the other 2-D weights
+   * @param outputType storage type of the output tensor
+   * @param out destination file; replaced if it exists
+   * @return size of the written file, in bytes
+   * @throws IllegalArgumentException as the six-argument form, or if a row does not split into
+   *     blocks of {@code outputType}
+   * @throws IOException if the tokenizer files cannot be read or the file cannot be written
+   */
+  public static long export(
+      Qwen2Config config,
+      Set<String> names,
+      Function<String, FloatTensor> tensors,
+      Path tokenizerJson,
+      GgufType type,
+      GgufType outputType,
+      Path out)
+      throws IOException {
+    Objects.requireNonNull(outputType, "outputType is required.");
     Objects.requireNonNull(config, "config is required.");
     Objects.requireNonNull(names, "tensor names are required.");
     Objects.requireNonNull(tensors, "tensors are required.");
@@ -188,6 +236,8 @@ public final class Qwen2GgufExporter {
     Map<String, CheckpointKeys.Expected> expected = CheckpointKeys.expected(config);
     checkNames(expected, names, config.tieWordEmbeddings());
     checkBlocks(expected, type);
+    checkBlocks(expected, outputType);
+    String outputName = config.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
     GgufTokenizerMetadata tokenizer =
         GgufTokenizerMetadata.fromHuggingFace(
             tokenizerJson, config.vocabSize(), config.bosTokenId(), config.eosTokenId());
@@ -214,7 +264,8 @@ public final class Qwen2GgufExporter {
       for (int i = 0; i < shape.length; i++) {
         ne[i] = shape[shape.length - 1 - i]; // PyTorch [out, in] -> GGUF ne [in, out]
       }
-      GgufType tensorType = shape.length == 1 ? GgufType.F32 : type;
+      GgufType tensorType =
+          shape.length == 1 ? GgufType.F32 : hfName.equals(outputName) ? outputType : type;
       writer.addTensor(
           ggufName(hfName).orElseThrow(),
           ne,

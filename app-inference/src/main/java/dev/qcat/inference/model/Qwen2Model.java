@@ -552,6 +552,14 @@ public final class Qwen2Model implements TreeLanguageModel, AutoCloseable {
     return embedTokens;
   }
 
+  /**
+   * @return the token embedding built by an {@link EmbeddingFactory} (e.g. quantized), or empty
+   *     when it is the float32 NDArray of {@link #embedTokens()}. Never null.
+   */
+  public java.util.Optional<TokenEmbedding> tokenEmbedding() {
+    return java.util.Optional.ofNullable(tokenEmbedding);
+  }
+
   /** Opens a tree-scoring session: the prompts run once, batched; see {@link TreeSession}. */
   @Override
   public TreeSession startSession(int[][] prompts) {

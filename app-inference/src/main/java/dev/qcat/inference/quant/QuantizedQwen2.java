@@ -14,14 +14,16 @@ import java.util.function.Function;
 /**
  * Builds a {@link Qwen2Model} served from quantized weights: every linear projection becomes an
  * {@link Int8Linear} (Q8_0) or {@link Q4Linear} (Q4_0), and the token embedding (and the tied LM
- * head) a {@link QuantizedEmbedding}; norms and biases stay float32. LoRA adapters must be merged
- * into the weights first (DESIGN.md §3).
+ * head) a {@link QuantizedEmbedding}, by default in {@link QuantType#defaultOutputType()} (Q8_0,
+ * also for a Q4_0 mix, as llama-quantize keeps the output tensor at higher precision) or, when
+ * asked, in the projections' type ("pure"); norms and biases stay float32. LoRA adapters must be
+ * merged into the weights first (DESIGN.md §3).
  *
  * <p>Memory: each projection's float32 weight exists only while it is quantized (one at a time; its
  * native memory is freed right after), so the resident model is about 1.125 (Q8_0) or 0.625 (Q4_0)
- * bytes per weight on the Java heap plus the float32 norms and biases. Measure it as the process's
- * RSS ({@code VmRSS} in {@code /proc/self/status}) after a full GC, against the same figure for the
- * float32 model.
+ * bytes per weight on the Java heap (the embedding at its own type's rate) plus the float32 norms
+ * and biases. Measure it as the process's RSS ({@code VmRSS} in {@code /proc/self/status}) after a
+ * full GC, against the same figure for the float32 model.
  */
 public final class QuantizedQwen2 {
 
@@ -55,12 +57,32 @@ public final class QuantizedQwen2 {
    */
   public static Qwen2Model load(Path dir, LoraAdapter adapter, QuantType type) {
     Objects.requireNonNull(type, "type is required.");
+    return load(dir, adapter, type, type.defaultOutputType());
+  }
+
+  /**
+   * Like {@link #load(Path, LoraAdapter, QuantType)} with the token embedding (tied LM head) in
+   * {@code outputType}; {@code outputType == type} quantizes every matrix alike.
+   *
+   * @param dir the base checkpoint directory
+   * @param adapter the adapter to merge first, or null for the base model alone
+   * @param type block format of the projections
+   * @param outputType block format of the token embedding and the LM head
+   * @return the model; the caller closes it. Never null.
+   * @throws IllegalArgumentException if a file is inconsistent, the adapter does not fit the base
+   *     model, or a weight's rows do not split into blocks of 32 (the message names the tensor)
+   */
+  public static Qwen2Model load(
+      Path dir, LoraAdapter adapter, QuantType type, QuantType outputType) {
+    Objects.requireNonNull(type, "type is required.");
+    Objects.requireNonNull(outputType, "outputType is required.");
     try (HfCheckpoint ckpt = HfCheckpoint.load(dir)) {
       if (adapter == null) {
-        return fromTensors(ckpt.config(), ckpt::tensor, type);
+        return fromTensors(ckpt.config(), ckpt::tensor, type, outputType);
       }
       adapter.checkAgainst(ckpt.config());
-      return fromTensors(ckpt.config(), adapter.applyTo(ckpt.config(), ckpt::tensor), type);
+      return fromTensors(
+          ckpt.config(), adapter.applyTo(ckpt.config(), ckpt::tensor), type, outputType);
     }
   }
 
@@ -77,12 +99,34 @@ public final class QuantizedQwen2 {
   public static Qwen2Model fromTensors(
       Qwen2Config config, Function<String, FloatTensor> tensors, QuantType type) {
     Objects.requireNonNull(type, "type is required.");
+    return fromTensors(config, tensors, type, type.defaultOutputType());
+  }
+
+  /**
+   * Like {@link #fromTensors(Qwen2Config, Function, QuantType)} with the token embedding (tied LM
+   * head) in {@code outputType}.
+   *
+   * @param config the configuration
+   * @param tensors gives each tensor by name, float32; called once per tensor
+   * @param type block format of the projections
+   * @param outputType block format of the token embedding and the LM head
+   * @return the model; the caller closes it. Never null.
+   * @throws IllegalArgumentException if a tensor has the wrong shape, or a weight's rows do not
+   *     split into blocks of 32 (the message names the tensor and its shape)
+   */
+  public static Qwen2Model fromTensors(
+      Qwen2Config config,
+      Function<String, FloatTensor> tensors,
+      QuantType type,
+      QuantType outputType) {
+    Objects.requireNonNull(type, "type is required.");
+    Objects.requireNonNull(outputType, "outputType is required.");
     return Qwen2Model.fromTensors(
         config,
         tensors,
         Qwen2Model.Backend.TORCH,
         (layer, module, base) -> quantize(layer, module, base, type),
-        QuantizedEmbedding.factory(type));
+        QuantizedEmbedding.factory(outputType));
   }
 
   private static Linear quantize(int layer, String module, Linear base, QuantType type) {

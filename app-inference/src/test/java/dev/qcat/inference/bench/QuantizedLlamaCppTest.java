@@ -132,7 +132,15 @@ class QuantizedLlamaCppTest {
           String.format(
               "prompt %d (%d tokens): max |Δ log p| %.3g, mean %.3g, top %d / llama %d, margin %.3g",
               b, prompts[b].length, d, mean, top, llamaTop, margin(qcat[b])));
-      assertEquals(top, llamaTop, "top token of prompt " + b + ": " + report);
+      double tol = type == GgufType.Q8_0 ? Q8_0_TOLERANCE : Q4_0_TOLERANCE;
+      if (margin(qcat[b]) > tol) {
+        assertEquals(top, llamaTop, "top token of prompt " + b + ": " + report);
+      } else {
+        // a near-tie on random weights: llama.cpp's Q8 activations may pick the runner-up, which
+        // must then be within the tolerance of qcat's top
+        assertTrue(
+            qcat[b][llamaTop] >= qcat[b][top] - tol, "top token of prompt " + b + ": " + report);
+      }
     }
     System.out.println("qcat on dequantized " + type + " vs llama.cpp " + type + ": " + report);
     double tol = type == GgufType.Q8_0 ? Q8_0_TOLERANCE : Q4_0_TOLERANCE;

@@ -1,5 +1,6 @@
 package dev.qcat.inference.quant;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,8 +85,9 @@ class QuantizedQwen2Test {
       for (Map.Entry<String, FloatTensor> e : w.entrySet()) {
         long[] shape = e.getValue().shape();
         if (shape.length == 2) {
-          QuantizedMatrix q =
-              QuantizedMatrix.quantize(e.getKey(), shape, e.getValue().data(), type);
+          QuantType t =
+              e.getKey().equals("model.embed_tokens.weight") ? type.defaultOutputType() : type;
+          QuantizedMatrix q = QuantizedMatrix.quantize(e.getKey(), shape, e.getValue().data(), t);
           float[] d = new float[e.getValue().data().length];
           q.dequantizeRows(0, q.rows(), d);
           deq.put(e.getKey(), new FloatTensor(shape, d));
@@ -155,6 +157,40 @@ class QuantizedQwen2Test {
       assertTrue(worst < (q8 ? 0.2 : 2.5) && mean < (q8 ? 0.03 : 0.35), report);
       assertTrue(agree >= (q8 ? 20 : 5), report);
     }
+  }
+
+  /**
+   * The Q4_0 mix keeps the token embedding (tied LM head) at Q8_0 by default; {@code pure} puts it
+   * in Q4_0 too, and the log-probabilities move further from float32.
+   */
+  @Test
+  void q4_0KeepsTheTiedEmbeddingAtQ8_0UnlessPure() {
+    Map<String, FloatTensor> w = weights();
+    int[][] prompts = prompts(24);
+    float[][] fp32;
+    try (Qwen2Model model = Qwen2Model.fromTensors(CONFIG, w::get, Qwen2Model.Backend.TORCH)) {
+      fp32 = model.logProbs(prompts);
+    }
+    double[] mean = new double[2];
+    QuantType[] embedding = {QuantType.Q8_0, QuantType.Q4_0};
+    for (int k = 0; k < 2; k++) {
+      try (Qwen2Model model =
+          QuantizedQwen2.fromTensors(CONFIG, w::get, QuantType.Q4_0, embedding[k])) {
+        QuantizedEmbedding e = (QuantizedEmbedding) model.tokenEmbedding().orElseThrow();
+        assertEquals(embedding[k], e.matrix().type());
+        float[][] q = model.logProbs(prompts);
+        for (int b = 0; b < prompts.length; b++) {
+          for (int i = 0; i < fp32[b].length; i++) {
+            mean[k] += Math.abs(fp32[b][i] - q[b][i]) / fp32[b].length / prompts.length;
+          }
+        }
+      }
+    }
+    System.out.printf(
+        "Q4_0 mean |Δ log p| to float32: embedding Q8_0 %.3g, pure Q4_0 %.3g%n", mean[0], mean[1]);
+    assertTrue(mean[0] < mean[1], java.util.Arrays.toString(mean));
+    assertEquals(QuantType.Q8_0, QuantType.Q4_0.defaultOutputType());
+    assertEquals(QuantType.Q8_0, QuantType.Q8_0.defaultOutputType());
   }
 
   /** The fixed prompts, then random token rows of 3 to 20 tokens. */
