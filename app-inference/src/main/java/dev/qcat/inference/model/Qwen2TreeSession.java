@@ -82,6 +82,7 @@ final class Qwen2TreeSession implements TreeSession {
       return new float[0][];
     }
     int rows = promptLength.length;
+    int first = nodeCount; // id of entry 0 of this call
     int[] perRow = new int[rows];
     int[] column = new int[n];
     for (int i = 0; i < n; i++) {
@@ -91,13 +92,14 @@ final class Qwen2TreeSession implements TreeSession {
             "node " + i + ": prompt index " + b + " outside [0, " + rows + ")");
       }
       int p = parent[i];
-      if (p != -1 && (p < 0 || p >= nodeCount)) {
+      if (p != -1 && (p < 0 || p >= first + i)) {
         throw new IllegalArgumentException(
-            "node " + i + ": unknown parent id " + p + " (known ids: [0, " + nodeCount + "))");
+            "node " + i + ": unknown parent id " + p + " (known ids: [0, " + (first + i) + "))");
       }
-      if (p != -1 && nodeRow[p] != b) {
+      int parentRow = p == -1 ? b : p < first ? nodeRow[p] : batch[p - first];
+      if (parentRow != b) {
         throw new IllegalArgumentException(
-            "node " + i + ": parent " + p + " belongs to prompt " + nodeRow[p] + ", not " + b);
+            "node " + i + ": parent " + p + " belongs to prompt " + parentRow + ", not " + b);
       }
       model.checkToken(tokens[i]);
       column[i] = perRow[b]++;
@@ -105,6 +107,10 @@ final class Qwen2TreeSession implements TreeSession {
     int t = Arrays.stream(perRow).max().orElse(0);
     int s0 = cache.length();
     int s = s0 + t;
+    // register the new nodes first: a node's ancestors may be entries of this call
+    for (int i = 0; i < n; i++) {
+      addNode(batch[i], s0 + column[i], parent[i] == -1 ? 0 : nodeDepth[parent[i]] + 1, parent[i]);
+    }
     int[] ids = new int[rows * t];
     int[] pos = new int[rows * t];
     float[] mask = new float[rows * t * s];
@@ -115,7 +121,7 @@ final class Qwen2TreeSession implements TreeSession {
       int b = batch[i];
       int q = column[i];
       int cell = b * t + q;
-      int depth = parent[i] == -1 ? 0 : nodeDepth[parent[i]] + 1;
+      int depth = nodeDepth[first + i];
       ids[cell] = tokens[i];
       pos[cell] = promptLength[b] + depth;
       real[b][q] = true;
@@ -142,9 +148,9 @@ final class Qwen2TreeSession implements TreeSession {
       // tree slots are not part of any row's linear sequence: recorded as not valid
       NDArray hidden = model.forward(call, cache, rows, t, ids, pos, mask, valid);
       out = model.headLogProbs(hidden.reshape(-1, model.config().hiddenSize()), hiddenRows, wanted);
-    }
-    for (int i = 0; i < n; i++) {
-      addNode(batch[i], s0 + column[i], parent[i] == -1 ? 0 : nodeDepth[parent[i]] + 1, parent[i]);
+    } catch (RuntimeException e) {
+      nodeCount = first; // the nodes of a failed call do not exist
+      throw e;
     }
     return out;
   }

@@ -16,10 +16,10 @@ import java.util.Objects;
  *
  * <p>The label token sequences (each followed by the end token) form a token trie. Each prompt is
  * run once ({@link TreeLanguageModel#startSession}); the trie is then grown on top of the prompt's
- * KV cache level by level, one {@link TreeSession#expand} call per level for all prompts of the
- * batch, so a prefix shared by several labels is computed once. A node whose token is the end token
- * is a leaf and closes exactly one label; since the end token never occurs inside a label, no
- * label's full sequence is a prefix of another's.
+ * KV cache, all of it in one {@link TreeSession#expand} call when scoring exactly, level by level
+ * when pruning, for all prompts of the batch at once, so a prefix shared by several labels is
+ * computed once. A node whose token is the end token is a leaf and closes exactly one label; since
+ * the end token never occurs inside a label, no label's full sequence is a prefix of another's.
  *
  * <p>Pruning: a non-leaf node whose prefix probability is below ε is not expanded, and every label
  * under it is reported as pruned with confidence 0. So that every prompt gets an answer, the most
@@ -27,7 +27,10 @@ import java.util.Objects;
  * nodes of that level fall below ε. {@link Classification} states the error bound this causes.
  *
  * <p>Cost per batch: one prompt forward pass plus at most (number of non-leaf trie nodes) tree
- * tokens per prompt, in (length of the longest label in tokens) {@code expand} calls.
+ * tokens per prompt, in (length of the longest label in tokens) {@code expand} calls when pruning
+ * (ε &gt; 0), in a single {@code expand} call when scoring exactly (ε = 0, the default): a node may
+ * then name a parent added earlier in the same call. Each forward pass reads every weight once (for
+ * quantized weights: decodes them once), so fewer, larger calls are cheaper.
  *
  * <p>Instances are immutable and may be shared between threads if the model may.
  */
@@ -248,8 +251,11 @@ public final class CategoryScorer {
         }
         frontier.add(level);
       }
+      if (logEpsilon == Double.NEGATIVE_INFINITY) {
+        expandWholeTrie(session, logP, labelLogP);
+      }
       int nextSessionId = 0;
-      while (true) {
+      while (logEpsilon != Double.NEGATIVE_INFINITY) {
         List<int[]> toExpand = new ArrayList<>(); // (b, trie node)
         for (int b = 0; b < batchSize; b++) {
           List<Integer> inner = new ArrayList<>();
@@ -326,6 +332,59 @@ public final class CategoryScorer {
       out.add(result(labelLogP[b], prunedNodeLogP.get(b), prunedLabels[b]));
     }
     return out;
+  }
+
+  /**
+   * Exact scoring (ε = 0, nothing pruned): every inner node of the trie of every prompt in one
+   * {@link TreeSession#expand} call, parents before children (a trie node's id is larger than its
+   * parent's), so the whole tree costs one forward pass instead of one per level.
+   */
+  private void expandWholeTrie(TreeSession session, double[][] logP, double[][] labelLogP) {
+    int batchSize = logP.length;
+    int n = nodeToken.length;
+    List<Integer> inner = new ArrayList<>();
+    for (int node = 1; node < n; node++) {
+      if (nodeLabel[node] < 0) {
+        inner.add(node);
+      }
+    }
+    int m = inner.size() * batchSize;
+    int[] batch = new int[m];
+    int[] tokens = new int[m];
+    int[] parents = new int[m];
+    int[][] wanted = new int[m][];
+    int[] sessionId = new int[n];
+    int i = 0;
+    for (int b = 0; b < batchSize; b++) {
+      for (int node : inner) {
+        batch[i] = b;
+        tokens[i] = nodeToken[node];
+        parents[i] = nodeParent[node] == ROOT ? -1 : sessionId[nodeParent[node]];
+        wanted[i] = nodeChildTokens[node];
+        sessionId[node] = i;
+        i++;
+      }
+    }
+    float[][] lp = m == 0 ? new float[0][] : session.expand(batch, tokens, parents, wanted);
+    i = 0;
+    for (int b = 0; b < batchSize; b++) {
+      for (int node : inner) {
+        int[] kids = nodeChildren[node];
+        if (lp[i].length != kids.length) {
+          throw new IllegalStateException(
+              "expand returned " + lp[i].length + " log-probabilities, expected " + kids.length);
+        }
+        for (int j = 0; j < kids.length; j++) {
+          logP[b][kids[j]] = logP[b][node] + lp[i][j];
+        }
+        i++;
+      }
+      for (int node = 1; node < n; node++) {
+        if (nodeLabel[node] >= 0) {
+          labelLogP[b][nodeLabel[node]] = logP[b][node];
+        }
+      }
+    }
   }
 
   private Classification result(double[] labelLogP, List<Double> prunedNodes, int prunedLabels) {

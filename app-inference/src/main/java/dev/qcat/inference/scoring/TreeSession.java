@@ -22,9 +22,10 @@ public interface TreeSession extends AutoCloseable {
 
   /**
    * Adds tree nodes in one forward pass: node i holds {@code tokens[i]} placed after {@code
-   * parent[i]} (a node id from an earlier call, or -1 for the end of prompt {@code batch[i]}); it
-   * attends to its prompt and its ancestors only (tree attention mask), at position prompt length +
-   * depth.
+   * parent[i]} (a node id from an earlier call, or of an earlier entry of this call — entry j of
+   * this call gets id (nodes added before this call) + j —, or -1 for the end of prompt {@code
+   * batch[i]}); it attends to its prompt and its ancestors only (tree attention mask), at position
+   * prompt length + depth.
    *
    * @param batch prompt index of each new node
    * @param tokens token id of each new node
@@ -32,7 +33,8 @@ public interface TreeSession extends AutoCloseable {
    * @param wanted for each new node, the next-token ids whose log p(next | prompt, path) is wanted
    * @return for each new node, natural-log probabilities aligned with {@code wanted[i]}. Never
    *     null.
-   * @throws IllegalArgumentException if a parent id is unknown or belongs to another prompt
+   * @throws IllegalArgumentException if a parent id is unknown (or a later entry of this call) or
+   *     belongs to another prompt
    */
   float[][] expand(int[] batch, int[] tokens, int[] parent, int[][] wanted);
 

@@ -60,9 +60,10 @@ class CategoryScorerTest {
     assertTrue(c.needsReview()); // 0.391 < 0.75
     assertEquals(0, c.prunedLabels());
     assertEquals(0, c.errorBound());
-    // Levels: depth 1 from the prompt, then "Card" and "Cash" in one call, then " arrival".
-    assertEquals(2, model.expandCalls);
-    assertEquals(List.of(2, 1), model.expandSizes);
+    // Exact scoring: depth 1 from the prompt, then the whole trie ("Card", "Cash" and " arrival"
+    // after "Card") in one call.
+    assertEquals(1, model.expandCalls);
+    assertEquals(List.of(3), model.expandSizes);
   }
 
   @Test
@@ -76,8 +77,8 @@ class CategoryScorerTest {
             END,
             ScoringOptions.defaults());
     Classification c = scorer.classify(new int[] {5});
-    // One node for the shared "Card", then " arrival" and " linking" together.
-    assertEquals(List.of(1, 2), model.expandSizes);
+    // One node for the shared "Card" with " arrival" and " linking", in one call.
+    assertEquals(List.of(3), model.expandSizes);
     double pa = 0.5 * 0.5 * 0.9;
     double pl = 0.5 * 0.05 * 0.8;
     double pc = 0.5 * 0.4;
@@ -111,8 +112,7 @@ class CategoryScorerTest {
     for (int i = 1; i < 5; i++) {
       assertTrue(c.topK().get(i - 1).confidence() >= c.topK().get(i).confidence());
     }
-    int longest = Arrays.stream(labels).mapToInt(l -> l.length).max().orElseThrow();
-    assertEquals(longest, model.expandCalls);
+    assertEquals(1, model.expandCalls); // exact: the whole trie in one call
   }
 
   @Test
@@ -175,7 +175,9 @@ class CategoryScorerTest {
       model.expandCalls = 0;
       List<Classification> batched = scorer.classifyBatch(prompts);
       int longest = Arrays.stream(labels).mapToInt(l -> l.length).max().orElseThrow();
-      assertTrue(model.expandCalls <= longest, "one expand call per level");
+      assertTrue(
+          eps == 0 ? model.expandCalls == 1 : model.expandCalls <= longest,
+          "exact: one expand call; pruned: one per level");
       for (int b = 0; b < prompts.length; b++) {
         assertEquals(scorer.classify(prompts[b]), batched.get(b), "prompt " + b);
       }

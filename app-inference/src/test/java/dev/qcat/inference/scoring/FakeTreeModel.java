@@ -93,9 +93,9 @@ final class FakeTreeModel implements TreeLanguageModel {
           if (parent[i] < 0) {
             prefix = new int[0];
           } else {
-            if (parent[i] >= base) {
+            if (parent[i] >= base + i) {
               throw new IllegalArgumentException(
-                  "parent " + parent[i] + " is not from an earlier call");
+                  "parent " + parent[i] + " is neither from an earlier call nor an earlier entry");
             }
             if (nodeBatch.get(parent[i]) != batch[i]) {
               throw new IllegalArgumentException("parent " + parent[i] + " of another prompt");
