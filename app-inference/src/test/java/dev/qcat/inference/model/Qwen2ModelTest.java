@@ -283,6 +283,28 @@ class Qwen2ModelTest {
           IllegalArgumentException.class,
           () -> s.expand(new int[] {0}, new int[] {1}, new int[] {99}, new int[][] {{1}}),
           "unknown parent");
+      // a chain in one call: ids 10, 11 (parent 10, same call), 12 (parent 11, same call)
+      int[] tokens3 = randomTokens(r, 3, v);
+      assertThrows(
+          IllegalArgumentException.class,
+          () ->
+              s.expand(
+                  new int[] {1, 1}, new int[] {1, 2}, new int[] {11, -1}, new int[][] {{1}, {1}}),
+          "parent that is a later entry of the call");
+      float[][] got3 =
+          s.expand(
+              new int[] {1, 1, 1},
+              tokens3,
+              new int[] {-1, 10, 11},
+              new int[][] {wantedTokens, wantedTokens, wantedTokens});
+      int[] path3 = {};
+      for (int i = 0; i < 3; i++) {
+        path3 = concat(path3, tokens3[i]);
+        float[] full = model.logProbs(new int[][] {concat(prompts[1], path3)})[0];
+        for (int j = 0; j < wantedTokens.length; j++) {
+          assertEquals(full[wantedTokens[j]], got3[i][j], 1e-5, "same-call node " + i);
+        }
+      }
     }
   }
 
