@@ -21,6 +21,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -200,6 +201,25 @@ final class QuantComparison {
         "llama.cpp Q8_0 GGUF", predicted, scores, sides.get(1).temperature(), seconds, null);
   }
 
+  /** Per question: log P of the side's best label minus that of its runner-up (≥ 0). */
+  static double[] margins(Side s) {
+    double[] out = new double[s.logScores().size()];
+    for (int i = 0; i < out.length; i++) {
+      double first = Double.NEGATIVE_INFINITY;
+      double second = Double.NEGATIVE_INFINITY;
+      for (double x : s.logScores().get(i)) {
+        if (x > first) {
+          second = first;
+          first = x;
+        } else if (x > second) {
+          second = x;
+        }
+      }
+      out[i] = second == Double.NEGATIVE_INFINITY ? Double.POSITIVE_INFINITY : first - second;
+    }
+    return out;
+  }
+
   static int argmax(double[] x) {
     int best = 0;
     for (int i = 1; i < x.length; i++) {
@@ -275,6 +295,36 @@ final class QuantComparison {
               + " %.2f%% of the questions%n",
           100 * llama.agreement(f32),
           100 * llama.agreement(sides.get(1)));
+    }
+    double[] margin = margins(f32);
+    double[] cut = {0.05, 0.2, 0.5};
+    StringBuilder m =
+        new StringBuilder("F32 top-1 margin (log P of the best minus the runner-up):");
+    for (double c : cut) {
+      long k = Arrays.stream(margin).filter(x -> x < c).count();
+      m.append(String.format(Locale.ROOT, " < %.2f on %.1f%%;", c, 100.0 * k / margin.length));
+    }
+    out.println(m.substring(0, m.length() - 1));
+    for (Side s : sides.subList(1, sides.size())) {
+      StringBuilder b = new StringBuilder(s.name() + ": agreement with F32 where its margin is");
+      for (double c : cut) {
+        int n0 = 0;
+        int same = 0;
+        for (int i = 0; i < margin.length; i++) {
+          if (margin[i] >= c) {
+            n0++;
+            same += s.predicted()[i] == f32.predicted()[i] ? 1 : 0;
+          }
+        }
+        b.append(
+            String.format(
+                Locale.ROOT,
+                " ≥ %.2f: %s (%d);",
+                c,
+                n0 == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100.0 * same / n0),
+                n0));
+      }
+      out.println(b.substring(0, b.length() - 1));
     }
     out.println(
         "ECE: 15 equal-width bins over the top confidence; T: each side's temperature (refit with"
