@@ -20,6 +20,7 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.jboss.shrinkwrap.api.spec.JavaArchive;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
@@ -205,6 +206,28 @@ class DriftDashboardIT {
     }
   }
 
+  /** Clicks an element that the poll may be re-rendering (retries a stale one). */
+  private static void click(Browser a, String css) {
+    a.waitUntil(
+        d -> {
+          try {
+            a.find(css).click();
+            return true;
+          } catch (StaleElementReferenceException e) {
+            return false;
+          }
+        });
+  }
+
+  /** An input's value, or "" while Ajax is replacing it. */
+  private static String valueOf(Browser a, String css) {
+    try {
+      return a.find(css).getAttribute("value");
+    } catch (StaleElementReferenceException | NoSuchElementException e) {
+      return "";
+    }
+  }
+
   /**
    * Rows of a PrimeFaces data table as their cell texts, read in one script (no stale elements
    * while Ajax replaces the table); empty for an empty table.
@@ -357,7 +380,7 @@ class DriftDashboardIT {
       // The run's log in a dialog (Escape closes it).
       int index =
           rows(a, "jobs:runs").stream().map(r -> r.get(0)).toList().indexOf(Long.toString(started));
-      a.find("#jobs\\:runs\\:" + index + "\\:log").click();
+      click(a, "#jobs\\:runs\\:" + index + "\\:log");
       a.waitUntil(ExpectedConditions.visibilityOfElementLocated(By.id("logText")));
       a.waitForAjax();
       String log = a.find("#logText").getText();
@@ -378,17 +401,17 @@ class DriftDashboardIT {
             "/schedules",
             "{\"taxonomyId\":"
                 + s.taxonomyId()
-                + ",\"job\":\"drift-check\",\"cron\":\"0 3 * * *\"}");
+                + ",\"job\":\"drift-check\",\"cron\":\"15 2 * * *\"}");
     assertEquals(200, created.status(), created.toString());
     try (Browser a = new Browser().signIn("admin", ADMIN_PASSWORD)) {
       openDashboard(a, s);
       List<List<String>> table = rows(a, "schedules:scheduleTable");
       assertEquals(1, table.size(), table.toString());
-      assertEquals(List.of("drift-check", "0 3 * * *", "yes"), table.get(0).subList(0, 3));
+      assertEquals(List.of("drift-check", "15 2 * * *", "yes"), table.get(0).subList(0, 3));
 
       // Edit: the form takes the schedule; change the expression, switch it off, save.
       a.find("#schedules\\:scheduleTable\\:0\\:edit").click();
-      a.waitUntil(d -> "0 3 * * *".equals(a.find("#schedules\\:cron").getAttribute("value")));
+      a.waitUntil(d -> "15 2 * * *".equals(valueOf(a, "#schedules\\:cron")));
       a.waitForAjax();
       WebElement cron = a.find("#schedules\\:cron");
       cron.clear();
@@ -424,6 +447,80 @@ class DriftDashboardIT {
       a.screenshot("drift-schedule-edited");
     } finally {
       admin.delete("/schedules/" + created.json().getJsonNumber("id"));
+    }
+  }
+
+  @Test
+  void aTrainingJobShowsItsProgressAndIsStoppedFromThePage() throws Exception {
+    String tiny = System.getProperty("qcat.it.tinyModelDir", "");
+    Assumptions.assumeTrue(!tiny.isBlank(), "qcat.it.tinyModelDir not set (scripts/it.sh sets it)");
+    Setup s = taxonomy();
+    Answer d = admin.post("/taxonomies/" + s.taxonomyId() + "/datasets", "{\"name\":\"seed\"}");
+    assertEquals(201, d.status(), d.toString());
+    List<String> train = new ArrayList<>();
+    for (String c : BANK) {
+      for (int i = 0; i < 8; i++) {
+        train.add(line("my " + c + " question number " + i, c));
+      }
+    }
+    importLines(d.json().getJsonNumber("id").longValue(), "train", train);
+    Answer m =
+        admin.post(
+            "/model-versions",
+            "{\"taxonomyId\":"
+                + s.taxonomyId()
+                + ",\"name\":\"tiny-base\",\"baseModelPath\":"
+                + str(tiny)
+                + "}");
+    assertEquals(201, m.status(), m.toString());
+    assertEquals(
+        200,
+        admin.post("/model-versions/" + m.json().getJsonNumber("id") + "/activate", "").status());
+
+    try (Browser a = new Browser().signIn("admin", ADMIN_PASSWORD)) {
+      openDashboard(a, s);
+      // Many epochs, so that the run is still going when the page stops it.
+      a.find("#jobs\\:trainingParameters")
+          .sendKeys("epochs=400\nbatchSize=4\ncheckpointEvery=5\nr=4\nalpha=8\nseed=7");
+      a.find("#jobs\\:start_lora-training").click();
+      String progress =
+          new WebDriverWait(a.driver, Duration.ofSeconds(180))
+              .until(
+                  dr -> {
+                    String t = textOf(a, "[id$='trainingRuns:0:trainingText']");
+                    return t.matches("Job \\d+ \\(lora-training\\): step [1-9]\\d* of \\d+, .*")
+                        ? t
+                        : null;
+                  });
+      assertTrue(progress.matches(".*, loss [0-9.]+, ETA .*"), progress);
+      long instance = Long.parseLong(progress.substring(4, progress.indexOf(' ', 4)));
+      assertTrue(a.present("[id$='trainingRuns:0:trainingBar']"), "a progress bar");
+      scrollTo(a, "jobs:training");
+      a.screenshot("drift-training-progress");
+
+      // Stop, confirmed in the dialog: the run stops at its next step (with a checkpoint).
+      click(a, "[id$='trainingRuns:0:trainingStop']");
+      a.waitUntil(ExpectedConditions.elementToBeClickable(By.id("confirmForm:confirmYes"))).click();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      JsonObject run = null;
+      while (System.nanoTime() < end) {
+        run = admin.get("/jobs/" + instance).json();
+        if (!run.isNull("batchStatus") && DONE.contains(run.getString("batchStatus"))) {
+          break;
+        }
+        Thread.sleep(500);
+      }
+      assertEquals("STOPPED", run.getString("batchStatus"), run.toString());
+      assertTrue(run.getString("log").contains("stop requested by admin"), run.getString("log"));
+      // The page follows: the row shows STOPPED with a Restart button, the progress bar is gone.
+      a.waitUntil(
+          dr ->
+              rows(a, "jobs:runs").stream()
+                  .anyMatch(
+                      r -> r.get(0).equals(Long.toString(instance)) && r.get(2).equals("STOPPED")));
+      a.waitForAjax();
+      assertFalse(a.present("[id$='trainingRuns:0:trainingBar']"), "no running training");
+      assertTrue(a.present("#jobs\\:runs\\:0\\:restart"), "a stopped run can be restarted");
     }
   }
 
