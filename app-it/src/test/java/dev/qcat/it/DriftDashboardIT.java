@@ -525,6 +525,30 @@ class DriftDashboardIT {
   }
 
   @Test
+  void aFailedJobShowsWhyInItsLog() {
+    Setup s = taxonomy(); // no model version: a drift check has nothing to check
+    try (Browser a = new Browser().signIn("admin", ADMIN_PASSWORD)) {
+      openDashboard(a, s);
+      a.find("#jobs\\:start_drift-check").click();
+      new WebDriverWait(a.driver, Duration.ofSeconds(120))
+          .until(
+              d ->
+                  rows(a, "jobs:runs").stream()
+                      .anyMatch(r -> r.get(1).equals("drift-check") && r.get(2).equals("FAILED")));
+      a.waitForAjax();
+      assertTrue(a.present("#jobs\\:runs\\:0\\:restart"), "a failed run can be restarted");
+      click(a, "#jobs\\:runs\\:0\\:log");
+      a.waitUntil(ExpectedConditions.visibilityOfElementLocated(By.id("logText")));
+      a.waitForAjax();
+      String log = a.find("#logText").getText();
+      assertTrue(log.contains("step check failed: "), log);
+      assertTrue(
+          log.contains("Taxonomy '" + s.name() + "' has no ACTIVE model version to check."), log);
+      a.screenshot("drift-failed-job-log");
+    }
+  }
+
+  @Test
   void aReviewerIsRefusedTheDashboard() {
     try (Browser r = new Browser().signIn("reviewer", REVIEWER_PASSWORD)) {
       assertFalse(r.present("#nav\\:drift"), "reviewer has no Drift & jobs menu item");
