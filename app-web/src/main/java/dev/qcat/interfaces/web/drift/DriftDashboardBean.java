@@ -193,7 +193,11 @@ public class DriftDashboardBean implements Serializable {
   }
 
   private void reloadSchedules() {
-    schedules = jobs.schedules().stream().filter(s -> s.taxonomyId() == taxonomyId).toList();
+    Long id = taxonomyId;
+    schedules =
+        id == null
+            ? List.of()
+            : jobs.schedules().stream().filter(s -> s.taxonomyId() == id).toList();
   }
 
   // ------------------------------------------------------------------ jobs
