@@ -22,6 +22,10 @@ public final class JobViews {
    * @param loss last step's loss in nats per answer token, or null
    * @param etaSeconds estimated seconds to the end, or null
    * @param result the job's result as a JSON object, or null
+   * @param startTime when the newest execution started (job repository), or null when not known
+   *     here or not started yet
+   * @param endTime when the newest execution ended (job repository), or null while it runs or when
+   *     not known here
    * @param durationSeconds seconds from the first start to the last update
    */
   public record JobRunView(
@@ -41,6 +45,8 @@ public final class JobViews {
       String result,
       OffsetDateTime createdAt,
       OffsetDateTime updatedAt,
+      OffsetDateTime startTime,
+      OffsetDateTime endTime,
       double durationSeconds,
       String log) {
 
@@ -62,12 +68,18 @@ public final class JobViews {
           r.result().orElse(null),
           r.createdAt(),
           r.updatedAt(),
+          null,
+          null,
           java.time.Duration.between(r.createdAt(), r.updatedAt()).toMillis() / 1000.0,
           withLog ? r.log() : null);
     }
 
-    /** The same run with the batch status from the job repository. */
-    public JobRunView withStatus(String batch, String exit) {
+    /**
+     * The same run with the batch status, exit status and times of its newest execution from the
+     * job repository (each may be null).
+     */
+    public JobRunView withStatus(
+        String batch, String exit, OffsetDateTime started, OffsetDateTime ended) {
       return new JobRunView(
           jobInstanceId,
           executionId,
@@ -85,6 +97,8 @@ public final class JobViews {
           result,
           createdAt,
           updatedAt,
+          started,
+          ended,
           durationSeconds,
           log);
     }

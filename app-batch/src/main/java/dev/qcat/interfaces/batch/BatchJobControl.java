@@ -24,6 +24,9 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.Date;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -150,6 +153,8 @@ public class BatchJobControl implements JobControl {
         null,
         null,
         null,
+        null,
+        null,
         0,
         null);
   }
@@ -251,10 +256,18 @@ public class BatchJobControl implements JobControl {
   private JobRunView withStatus(JobRunView r) {
     try {
       JobExecution e = operator().getJobExecution(r.executionId());
-      return r.withStatus(e.getBatchStatus().name(), e.getExitStatus());
+      return r.withStatus(
+          e.getBatchStatus().name(),
+          e.getExitStatus(),
+          offsetDateTime(e.getStartTime()),
+          offsetDateTime(e.getEndTime()));
     } catch (NoSuchJobExecutionException | JobSecurityException e) {
       return r;
     }
+  }
+
+  private static OffsetDateTime offsetDateTime(Date d) {
+    return d == null ? null : d.toInstant().atZone(ZoneId.systemDefault()).toOffsetDateTime();
   }
 
   private static BatchStatus status(long execution) {

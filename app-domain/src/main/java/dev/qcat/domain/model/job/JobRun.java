@@ -123,13 +123,16 @@ public class JobRun {
    *
    * @param step optimizer steps done
    * @param totalSteps optimizer steps of the whole run
-   * @param loss last step's loss, nats per answer token (NaN: unknown)
+   * @param loss last step's loss, nats per answer token (NaN: not known with this event, e.g. a
+   *     checkpoint; the loss recorded before stays)
    * @param etaSeconds estimated seconds to the end (NaN: unknown)
    */
   public void progress(long step, long totalSteps, double loss, double etaSeconds) {
     this.step = step;
     this.totalSteps = totalSteps;
-    this.loss = Double.isNaN(loss) ? null : loss;
+    if (!Double.isNaN(loss)) {
+      this.loss = loss;
+    }
     this.etaSeconds = Double.isNaN(etaSeconds) || Double.isInfinite(etaSeconds) ? null : etaSeconds;
     updatedAt = OffsetDateTime.now();
   }
