@@ -29,6 +29,7 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.primefaces.PrimeFaces;
 import org.primefaces.event.SlideEndEvent;
 
 /**
@@ -162,6 +163,9 @@ public class ModelsBean implements Serializable {
     showEvaluation(evaluations.isEmpty() ? null : evaluations.get(0).id());
     run = runner.runs(id).stream().filter(r -> !r.state().finished()).findFirst().orElse(null);
     runId = run == null ? null : run.id();
+    if (run != null) {
+      PrimeFaces.current().executeScript("PF('runPoll').start()");
+    }
   }
 
   /** Shows the evaluation chosen in the history menu. */
@@ -251,13 +255,23 @@ public class ModelsBean implements Serializable {
     Messages.info("models.evaluate.started", getSelected().name());
   }
 
-  /** Polled while a run is going: refreshes the progress; shows the result when it ends. */
+  /**
+   * Polled while a run is going: refreshes the progress bar; when the run ends, renders the version
+   * table, the detail and the message. The poll renders nothing else (it ignores auto-update), so a
+   * tick answered after another request never wipes that request's message.
+   */
   public void pollRun() {
     if (runId == null) {
       return;
     }
     run = runner.find(runId).orElse(null);
-    if (run == null || !run.state().finished()) {
+    if (run != null && !run.state().finished()) {
+      PrimeFaces.current().ajax().update("detail:progress");
+      return;
+    }
+    PrimeFaces.current().ajax().update("versions", "detail", "messages");
+    if (run == null) {
+      runId = null;
       return;
     }
     if (run.state() == EvaluationRunner.State.DONE) {
