@@ -274,7 +274,9 @@ public class ModelsBean implements Serializable {
       runId = null;
       return;
     }
-    if (run.state() == EvaluationRunner.State.DONE) {
+    if (run.state() == EvaluationRunner.State.CANCELLED) {
+      Messages.info("models.evaluate.cancelled", run.done(), run.total());
+    } else if (run.state() == EvaluationRunner.State.DONE) {
       Messages.info("models.evaluate.done", getSelected() == null ? "" : getSelected().name());
       reloadVersions();
       if (selectedId != null && selectedId == run.modelVersionId()) {
@@ -285,6 +287,17 @@ public class ModelsBean implements Serializable {
       Messages.error("models.evaluate.failed", run.error());
     }
     runId = null;
+  }
+
+  /** Asks the running evaluation to stop; the poll shows when it has. */
+  public void cancelEvaluation() {
+    Optional<EvaluationRun> now = runner.cancel(runId);
+    if (now.isEmpty() || now.get().state().finished()) {
+      Messages.warn("models.evaluate.notRunning");
+      return;
+    }
+    run = now.get();
+    Messages.info("models.evaluate.cancelling");
   }
 
   /** Activates the selected version (after the confirmation dialog). */
