@@ -1,4 +1,5 @@
-// Review queue keyboard: 1–9 pick a suggestion, "/" searches all categories, "s" skips (and
+// Review queue keyboard: 1–9 pick a suggestion, "/" searches all categories (a PrimeFaces
+// autoComplete: Enter picks the highlighted category and resolves), "s" skips (and
 // releases the claim), "n" takes the next task, "a" marks the question ambiguous and "c" as needing
 // a new category: both first move to the note field; Enter there saves the mark, Escape cancels.
 // Other keys typed into a field are left alone (Escape leaves the field).
@@ -15,6 +16,37 @@
       h.textContent = text || '';
     }
   }
+
+  // Capture phase, before the category search's own handler: Enter while its suggestions are not
+  // yet those of the text typed (a query is waiting or on its way) would pick a stale highlighted
+  // suggestion, so it resolves the typed text instead (exact name, or the one name containing it).
+  document.addEventListener('keydown', function (e) {
+    if (e.key !== 'Enter' || !e.target || e.target.id !== 'review:search_input') {
+      return;
+    }
+    var w = window.PrimeFaces && PrimeFaces.widgets['categorySearch'];
+    if (w && (w.timeout || w.querying)) {
+      e.preventDefault();
+      e.stopPropagation();
+      w.deleteTimeout();
+      w.hide();
+      e.target.blur(); // see leaveCategorySearch
+      var resolve = document.getElementById('review:resolveSearch');
+      if (resolve && !resolve.disabled) {
+        resolve.click();
+      }
+    }
+  }, true);
+
+  // After a category was picked in the search: PrimeFaces would put the focus back into the
+  // re-rendered search box (same id), where the next task's keys (1–9, s, n) would be typed as
+  // text. Called when the pick's request completes.
+  window.qcatLeaveCategorySearch = function () {
+    var search = document.getElementById('review:search_input');
+    if (search && document.activeElement === search) {
+      search.blur();
+    }
+  };
 
   // Capture phase: runs before PrimeFaces' default command (Enter → Resolve) on the form.
   document.addEventListener('keydown', function (e) {
@@ -49,7 +81,7 @@
       return;
     }
     if (e.key === '/') {
-      var search = document.getElementById('review:search');
+      var search = document.getElementById('review:search_input');
       if (search) {
         e.preventDefault();
         search.focus();

@@ -28,6 +28,16 @@ public interface EvaluationRunner {
   EvaluationRun start(long modelVersionId, long datasetId, Split split, String actor);
 
   /**
+   * Asks a run to stop. A QUEUED run ends without scoring; a RUNNING one stops after the batch it
+   * is scoring (or right after its model is loaded), releases its model and stores nothing. The run
+   * turns CANCELLED once it has really stopped; until then it shows {@code cancelling}.
+   *
+   * @return the run as it is now ({@code cancelling} when the request was taken; a run that had
+   *     already finished is returned unchanged), or empty when this server does not know it
+   */
+  Optional<EvaluationRun> cancel(String runId);
+
+  /**
    * @return the run with this id, if this server still remembers it
    */
   Optional<EvaluationRun> find(String runId);
@@ -42,10 +52,12 @@ public interface EvaluationRunner {
     QUEUED,
     RUNNING,
     DONE,
-    FAILED;
+    FAILED,
+    /** Stopped on request (see {@link EvaluationRunner#cancel}); nothing was stored. */
+    CANCELLED;
 
     public boolean finished() {
-      return this == DONE || this == FAILED;
+      return this == DONE || this == FAILED || this == CANCELLED;
     }
   }
 
@@ -57,6 +69,7 @@ public interface EvaluationRunner {
    * @param total examples to score; 0 while the model loads
    * @param evaluationId the stored evaluation once DONE, else null
    * @param error why it FAILED, else null
+   * @param cancelling a cancel was asked for and the run has not stopped yet
    */
   record EvaluationRun(
       String id,
@@ -69,7 +82,8 @@ public interface EvaluationRunner {
       int total,
       Long evaluationId,
       String error,
-      OffsetDateTime queuedAt) {
+      OffsetDateTime queuedAt,
+      boolean cancelling) {
 
     /**
      * @return progress in whole percent, 0–100 (100 once DONE)

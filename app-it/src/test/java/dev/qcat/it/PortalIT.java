@@ -165,7 +165,7 @@ class PortalIT {
           r.waitUntil(
               d -> {
                 WebElement active = d.switchTo().activeElement();
-                return "review:search".equals(active.getAttribute("id")) ? active : null;
+                return "review:search_input".equals(active.getAttribute("id")) ? active : null;
               });
       search.sendKeys("transfer", Keys.ENTER);
       r.waitUntil(d -> d.getPageSource().contains("Labelled as \u201ctransfer\u201d"));

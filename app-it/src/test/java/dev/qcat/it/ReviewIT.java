@@ -365,8 +365,23 @@ class ReviewIT {
       assertTrue(table.contains("card"), table);
       r.screenshot("review-similar-examples");
       press(r, "/");
-      r.waitUntil(d2 -> "review:search".equals(d2.switchTo().activeElement().getAttribute("id")));
-      press(r, "car\n"); // the one category containing "car"
+      r.waitUntil(
+          d2 -> "review:search_input".equals(d2.switchTo().activeElement().getAttribute("id")));
+      press(r, "car");
+      // The autoComplete offers the one category containing "car", highlighted: Enter picks it.
+      WebElement offered =
+          r.waitUntil(
+              ExpectedConditions.visibilityOfElementLocated(
+                  By.cssSelector("[id='review:search_panel'] li.ui-autocomplete-item")));
+      assertEquals("card", offered.getAttribute("data-item-label"));
+      assertTrue(offered.getAttribute("class").contains("ui-state-highlight"), "highlighted");
+      assertEquals(
+          1,
+          r.driver
+              .findElements(By.cssSelector("[id='review:search_panel'] li.ui-autocomplete-item"))
+              .size());
+      r.screenshot("review-category-search");
+      press(r, "\n");
       r.waitUntil(d2 -> d2.getPageSource().contains("Labelled as \u201ccard\u201d"));
       r.waitForAjax();
       assertEquals(before + 1, labelledToday("reviewer"));
@@ -460,6 +475,7 @@ class ReviewIT {
 
     long clearStart;
     int byKey = 0;
+    int bySearchList = 0;
     try (Browser r = new Browser().signIn("reviewer", REVIEWER_PASSWORD)) {
       r.open("/portal/review.xhtml");
       choose(r, "#review\\:taxonomy", name);
@@ -487,13 +503,33 @@ class ReviewIT {
             key = b.getAttribute("data-key");
           }
         }
-        if (key != null) {
+        if (key != null && done % 4 != 3) {
           byKey++;
           press(r, key);
+        } else if (key != null) {
+          // Every fourth of these through the search box instead: wait for its list, where the
+          // exact name comes first and is highlighted (BANKING77 has "Exchange rate" inside other
+          // names), and pick it with Enter.
+          press(r, "/");
+          r.waitUntil(
+              dr -> "review:search_input".equals(dr.switchTo().activeElement().getAttribute("id")));
+          press(r, label);
+          r.waitUntil(
+              dr ->
+                  Boolean.TRUE.equals(
+                      r.driver.executeScript(
+                          "var w = PF('categorySearch'); var first = document.querySelector("
+                              + "\"[id='review:search_panel'] li.ui-autocomplete-item\");"
+                              + " return !w.timeout && !w.querying && w.panel.is(':visible')"
+                              + " && !!first && first.classList.contains('ui-state-highlight')"
+                              + " && first.getAttribute('data-item-label') === arguments[0];",
+                          label)));
+          bySearchList++;
+          press(r, "\n");
         } else {
           press(r, "/");
           r.waitUntil(
-              dr -> "review:search".equals(dr.switchTo().activeElement().getAttribute("id")));
+              dr -> "review:search_input".equals(dr.switchTo().activeElement().getAttribute("id")));
           press(r, label + "\n");
         }
         r.waitUntil(
@@ -521,7 +557,8 @@ class ReviewIT {
             java.util.Locale.ROOT,
             "BANKING77: imported %d training examples in %.1f s; cleared %d review tasks by keyboard"
                 + " in %.1f s (%.2f s per task, browser and server round trips, polled every 0.5 s);"
-                + " %d by a suggestion key 1-9, the rest by \"/\" search; the most similar"
+                + " %d by a suggestion key 1-9, the rest by \"/\" search (%d of them picked from"
+                + " its list, the others typed and Enter); the most similar"
                 + " labelled example had the gold category for %d of %d%n",
             imported.json().getInt("imported"),
             importSeconds,
@@ -529,6 +566,7 @@ class ReviewIT {
             clearSeconds,
             clearSeconds / gold.size(),
             byKey,
+            bySearchList,
             similarAgrees,
             gold.size());
     System.out.print(figures);

@@ -17,12 +17,15 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
 
 /**
@@ -46,6 +49,24 @@ public class EvaluationResource {
   @RolesAllowed(Roles.ADMIN)
   public EvaluationRun run(@PathParam("runId") String runId) throws NotFoundException {
     return runner.find(runId).orElseThrow(() -> new NotFoundException("Evaluation run", runId));
+  }
+
+  /**
+   * Asks a run to stop: 202 with the run, {@code "cancelling": true} until it has stopped, then
+   * state CANCELLED (nothing stored); 409 when it has already finished.
+   */
+  @POST
+  @Path("runs/{runId}/cancel")
+  @RolesAllowed(Roles.ADMIN)
+  public Response cancel(@PathParam("runId") String runId) throws NotFoundException {
+    EvaluationRun r =
+        runner.cancel(runId).orElseThrow(() -> new NotFoundException("Evaluation run", runId));
+    if (r.state().finished() && !r.cancelling()) {
+      throw new ClientErrorException(
+          "Evaluation run " + runId + " has already finished (" + r.state() + ").",
+          Response.Status.CONFLICT);
+    }
+    return Response.accepted(r).build();
   }
 
   /** One evaluation with per-category metrics, confusion matrix, reliability bins, curve. */

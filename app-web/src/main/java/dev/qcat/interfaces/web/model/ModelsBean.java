@@ -29,6 +29,7 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.primefaces.PrimeFaces;
 import org.primefaces.event.SlideEndEvent;
 
 /**
@@ -162,6 +163,9 @@ public class ModelsBean implements Serializable {
     showEvaluation(evaluations.isEmpty() ? null : evaluations.get(0).id());
     run = runner.runs(id).stream().filter(r -> !r.state().finished()).findFirst().orElse(null);
     runId = run == null ? null : run.id();
+    if (run != null) {
+      PrimeFaces.current().executeScript("PF('runPoll').start()");
+    }
   }
 
   /** Shows the evaluation chosen in the history menu. */
@@ -251,16 +255,28 @@ public class ModelsBean implements Serializable {
     Messages.info("models.evaluate.started", getSelected().name());
   }
 
-  /** Polled while a run is going: refreshes the progress; shows the result when it ends. */
+  /**
+   * Polled while a run is going: refreshes the progress bar; when the run ends, renders the version
+   * table, the detail and the message. The poll renders nothing else (it ignores auto-update), so a
+   * tick answered after another request never wipes that request's message.
+   */
   public void pollRun() {
     if (runId == null) {
       return;
     }
     run = runner.find(runId).orElse(null);
-    if (run == null || !run.state().finished()) {
+    if (run != null && !run.state().finished()) {
+      PrimeFaces.current().ajax().update("detail:progress");
       return;
     }
-    if (run.state() == EvaluationRunner.State.DONE) {
+    PrimeFaces.current().ajax().update("versions", "detail", "messages");
+    if (run == null) {
+      runId = null;
+      return;
+    }
+    if (run.state() == EvaluationRunner.State.CANCELLED) {
+      Messages.info("models.evaluate.cancelled", run.done(), run.total());
+    } else if (run.state() == EvaluationRunner.State.DONE) {
       Messages.info("models.evaluate.done", getSelected() == null ? "" : getSelected().name());
       reloadVersions();
       if (selectedId != null && selectedId == run.modelVersionId()) {
@@ -271,6 +287,17 @@ public class ModelsBean implements Serializable {
       Messages.error("models.evaluate.failed", run.error());
     }
     runId = null;
+  }
+
+  /** Asks the running evaluation to stop; the poll shows when it has. */
+  public void cancelEvaluation() {
+    Optional<EvaluationRun> now = runner.cancel(runId);
+    if (now.isEmpty() || now.get().state().finished()) {
+      Messages.warn("models.evaluate.notRunning");
+      return;
+    }
+    run = now.get();
+    Messages.info("models.evaluate.cancelling");
   }
 
   /** Activates the selected version (after the confirmation dialog). */

@@ -331,6 +331,32 @@ public class ReviewQueueBean implements Serializable {
   }
 
   /**
+   * The "/" search box's suggestions: the task taxonomy's active categories containing what was
+   * typed (case-insensitive), the exact name first, then those starting with it, then the rest,
+   * each group alphabetical. The first is highlighted, so Enter picks it.
+   */
+  public List<String> completeCategory(String query) {
+    return matchCategories(categories, query);
+  }
+
+  static List<String> matchCategories(List<String> categories, String query) {
+    String typed = query == null ? "" : query.trim().toLowerCase(Locale.ROOT);
+    if (typed.isEmpty()) {
+      return categories;
+    }
+    return categories.stream()
+        .filter(c -> c.toLowerCase(Locale.ROOT).contains(typed))
+        .sorted(
+            java.util.Comparator.<String>comparingInt(
+                    c -> {
+                      String name = c.toLowerCase(Locale.ROOT);
+                      return name.equals(typed) ? 0 : name.startsWith(typed) ? 1 : 2;
+                    })
+                .thenComparing(String.CASE_INSENSITIVE_ORDER))
+        .toList();
+  }
+
+  /**
    * The model's top categories first (by confidence), then the categories of similar labelled
    * examples that are not among them (by similarity), at most {@link #MAX_SUGGESTIONS}, active
    * categories only.

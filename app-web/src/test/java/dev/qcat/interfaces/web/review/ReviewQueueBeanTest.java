@@ -42,4 +42,16 @@ class ReviewQueueBeanTest {
     assertEquals("c2", s.get(1).category(), "c1 is retired");
     assertEquals("c9", s.get(8).category());
   }
+
+  @Test
+  void categorySearchOffersTheExactNameFirstThenPrefixesThenTheRest() {
+    List<String> all =
+        List.of("Card arrival", "Card", "Lost or stolen card", "card linking", "Top up failed");
+    assertEquals(
+        List.of("Card", "Card arrival", "card linking", "Lost or stolen card"),
+        ReviewQueueBean.matchCategories(all, " CARD "));
+    assertEquals(List.of("Top up failed"), ReviewQueueBean.matchCategories(all, "up f"));
+    assertEquals(List.of(), ReviewQueueBean.matchCategories(all, "pizza"));
+    assertEquals(all, ReviewQueueBean.matchCategories(all, ""));
+  }
 }
