@@ -82,6 +82,9 @@ def main():
     ap.add_argument("--lr", default="0.002")
     ap.add_argument("--batch-size", default="16")
     ap.add_argument("--recall-margin", type=float, default=0.15)
+    ap.add_argument("--psi-warn", type=float, default=0.5,
+                    help="PSI warning threshold; with ~4 live questions per category, sampling alone gives PSI ~ (K-1)/N")
+    ap.add_argument("--psi-drift", type=float, default=1.0)
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--poll", type=float, default=10.0)
@@ -163,6 +166,7 @@ def main():
     pol.update({"minAccuracyWarn": round(0.85 * val_acc, 3), "minAccuracyDrift": round(0.70 * val_acc, 3),
                 "minMacroF1Warn": round(0.85 * val_f1, 3), "minMacroF1Drift": round(0.70 * val_f1, 3),
                 "maxReviewRateWarn": 1.0, "maxReviewRateDrift": 1.0, "minLivePredictions": 20,
+                "psiWarn": a.psi_warn, "psiDrift": a.psi_drift,
                 "retrainOnDrift": True, "recallMargin": a.recall_margin})
     pol = must(call(a.base, a.admin, "PUT", "/drift/policy", pol), "set policy")
     log("drift policy: " + json.dumps(pol))

@@ -16,7 +16,12 @@ import java.util.Objects;
  *   <li>accuracy, macro-F1 and per-category recall of the ACTIVE model on the evolving validation
  *       set (golden set + recently reviewed examples);
  *   <li>PSI ({@link PopulationStabilityIndex}, ε = 1e-4) of the live predicted-category mix against
- *       the training mix;
+ *       the training mix as the model predicts it: the training mix pushed through the model's
+ *       row-normalised confusion matrix on the validation set, Σ_c train(c)·P(predicted j | true c)
+ *       (a category without validation examples counts as predicted right). For a perfect model
+ *       this is the training mix itself; for a model with a systematic bias (it favours some
+ *       categories) it is what that model predicts on traffic distributed like its training data,
+ *       so the bias alone is not taken for drift;
  *   <li>two-sample KS statistic ({@link KolmogorovSmirnov}) of live confidences against the
  *       confidences on the validation set;
  *   <li>review rate (share of live predictions routed to review for low confidence) and accuracy on
@@ -150,7 +155,8 @@ public record DriftAssessment(
     double psi =
         live == 0 || training == 0
             ? Double.NaN
-            : PopulationStabilityIndex.of(o.trainingCounts(), o.liveCounts());
+            : PopulationStabilityIndex.of(
+                expectedPredictedMix(o.trainingCounts(), o.truth(), o.predicted()), o.liveCounts());
     double ks =
         liveN == 0 || n == 0
             ? Double.NaN
@@ -254,5 +260,37 @@ public record DriftAssessment(
       s += x;
     }
     return s;
+  }
+
+  /**
+   * The training mix as a model with these validation predictions would predict it: {@code
+   * expected[j] = Σ_c train[c] · n(c → j) / n(c)}, with n(c → j) the validation examples of true
+   * category c predicted as j; a category without validation examples keeps its mass on itself.
+   *
+   * @param trainingCounts training examples per category, length K
+   * @param truth true category index of each validation example
+   * @param predicted predicted category index of each validation example
+   * @return expected predicted counts per category, length K, summing to Σ trainingCounts. Never
+   *     null.
+   */
+  static double[] expectedPredictedMix(double[] trainingCounts, int[] truth, int[] predicted) {
+    int k = trainingCounts.length;
+    double[][] confusion = new double[k][k];
+    double[] support = new double[k];
+    for (int i = 0; i < truth.length; i++) {
+      confusion[truth[i]][predicted[i]]++;
+      support[truth[i]]++;
+    }
+    double[] expected = new double[k];
+    for (int c = 0; c < k; c++) {
+      if (support[c] == 0) {
+        expected[c] += trainingCounts[c];
+        continue;
+      }
+      for (int j = 0; j < k; j++) {
+        expected[j] += trainingCounts[c] * confusion[c][j] / support[c];
+      }
+    }
+    return expected;
   }
 }

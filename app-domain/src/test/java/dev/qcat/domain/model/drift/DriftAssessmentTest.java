@@ -70,9 +70,10 @@ class DriftAssessmentTest {
 
   @Test
   void shiftedMixAndLowAccuracyAreDrift() {
-    // Validation: 3 of 4 right (accuracy 0.75 < warn 0.80, >= drift 0.70).
-    // Live: all predicted "card" vs a 50/50 training mix:
-    // PSI = (1-0.5)·ln(1/0.5) + (1e-4-0.5)·ln(1e-4/0.5) = 0.3466 + 4.2577 = 4.6043 > 0.25.
+    // Validation: 3 of 4 right (accuracy 0.75 < warn 0.80, >= drift 0.70); one "cash" of two is
+    // predicted "card", so the 50/50 training mix is expected as 75/25 predictions.
+    // Live: all predicted "card":
+    // PSI = (1-0.75)·ln(1/0.75) + (1e-4-0.25)·ln(1e-4/0.25) = 0.0719 + 1.9552 = 2.0271 > 0.25.
     var o =
         new DriftAssessment.Observations(
             CATS,
@@ -88,11 +89,46 @@ class DriftAssessmentTest {
     DriftAssessment a = DriftAssessment.assess(o, DriftPolicy.defaults(1));
     assertEquals(DriftVerdict.DRIFT, a.verdict());
     assertEquals(0.75, a.accuracy());
-    assertEquals(4.6043185, a.psi(), 1e-6);
+    assertEquals(2.0271496, a.psi(), 1e-6);
     assertEquals(0.75, a.reviewRate());
-    assertTrue(a.reason().contains("PSI 4.6043 above the drift threshold"), a.reason());
+    assertTrue(a.reason().contains("PSI 2.0271 above the drift threshold"), a.reason());
     assertTrue(a.reason().contains("accuracy 0.7500 below the warning threshold"), a.reason());
     assertEquals(0.5, a.perCategory().get(1).recall());
+  }
+
+  @Test
+  void aModelsOwnBiasOnInDistributionTrafficIsNotDrift() {
+    // The model predicts "card" for half of the "cash" questions (validation). Live traffic mixed
+    // like training (50/50) then comes out as 75/25 predictions: that is the model, not drift.
+    var o =
+        new DriftAssessment.Observations(
+            CATS,
+            new int[] {0, 0, 1, 1},
+            new int[] {0, 0, 1, 0},
+            new double[] {0.9, 0.9, 0.9, 0.9},
+            new double[] {50, 50},
+            new double[] {15, 5},
+            repeat(0.9, 20),
+            0,
+            0,
+            0);
+    DriftAssessment a = DriftAssessment.assess(o, DriftPolicy.defaults(1));
+    assertEquals(0.0, a.psi(), 1e-12);
+    assertEquals(
+        java.util.List.of(75.0, 25.0),
+        java.util.Arrays.stream(
+                DriftAssessment.expectedPredictedMix(
+                    new double[] {50, 50}, new int[] {0, 0, 1, 1}, new int[] {0, 0, 1, 0}))
+            .boxed()
+            .toList());
+    // a category without validation examples keeps its training mass
+    assertEquals(
+        java.util.List.of(50.0, 50.0),
+        java.util.Arrays.stream(
+                DriftAssessment.expectedPredictedMix(
+                    new double[] {50, 50}, new int[] {0}, new int[] {0}))
+            .boxed()
+            .toList());
   }
 
   @Test
