@@ -651,8 +651,21 @@ public final class Qwen2Model implements TreeLanguageModel, AutoCloseable {
                 .singletonOrThrow();
     NDArray[] cs = rotaryEmb.cosSin(call, pos, b, t);
     NDArray maskArray = call.create(mask, new Shape(b, 1, t, s));
+    // Without autograd (inference), each layer's intermediates are freed when the layer is done
+    // instead of when the call ends, so peak memory does not grow with rows × layers; with autograd
+    // (training) they are the graph backward needs and stay until the caller closes its manager.
+    boolean keepIntermediates = ai.djl.pytorch.jni.JniUtils.isGradMode();
     for (int i = 0; i < layers.size(); i++) {
-      x = layers.get(i).forward(x, cs[0], cs[1], maskArray, cache, i);
+      if (keepIntermediates) {
+        x = layers.get(i).forward(x, cs[0], cs[1], maskArray, cache, i);
+        continue;
+      }
+      try (NDManager layerScope = call.newSubManager()) {
+        x.tempAttach(layerScope);
+        NDArray out = layers.get(i).forward(x, cs[0], cs[1], maskArray, cache, i);
+        out.attach(call);
+        x = out;
+      }
     }
     cache.commitSlots(valid, t);
     return x;
