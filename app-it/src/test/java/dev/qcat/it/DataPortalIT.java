@@ -436,6 +436,12 @@ class DataPortalIT {
     assertEquals(77, labels.stream().distinct().count());
     String category = "Card arrival";
     long inCategory = labels.stream().filter(category::equals).count();
+    String renamed = "Card delivery status";
+    String source = "Card linking";
+    String target = "Activate my card";
+    long inSource = labels.stream().filter(source::equals).count();
+    long inTarget = labels.stream().filter(target::equals).count();
+    assertTrue(inCategory > 0 && inSource > 0 && inTarget > 0, "labels in the file");
 
     Answer created =
         admin.post(
@@ -516,7 +522,73 @@ class DataPortalIT {
               commitSeconds);
       System.out.print(figures);
       Files.writeString(Path.of("target", "dataset-banking77.txt"), figures);
+
+      // The imported taxonomy edited on the taxonomy page, in the same session: a rename and a
+      // merge, each a new version with an audit event; the examples go along.
+      int version = admin.get("/taxonomies/" + taxonomyId).json().getInt("version");
+      a.open("/portal/admin/taxonomy.xhtml?id=" + taxonomyId);
+      assertEquals(String.valueOf(version), a.find("#editor\\:version").getText());
+      assertEquals(inCategory, treeExamples(a, category));
+      new Select(a.find("#editor\\:selected")).selectByVisibleText(category);
+      a.find("#editor\\:newName").sendKeys(renamed);
+      a.find("#editor\\:rename").click();
+      a.waitUntil(
+          d ->
+              d.getPageSource()
+                  .contains("Renamed \u201c" + category + "\u201d to \u201c" + renamed + "\u201d"));
+      a.waitForAjax();
+      assertEquals(String.valueOf(version + 1), a.find("#editor\\:version").getText());
+      assertEquals(inCategory, treeExamples(a, renamed), "examples came along with the rename");
+
+      new Select(a.find("#editor\\:selected")).selectByVisibleText(source);
+      new Select(a.find("#editor\\:mergeTarget")).selectByVisibleText(target);
+      a.find("#editor\\:merge").click();
+      a.driver.switchTo().alert().accept();
+      a.waitUntil(
+          d ->
+              d.getPageSource()
+                  .contains("Merged \u201c" + source + "\u201d into \u201c" + target + "\u201d"));
+      a.waitForAjax();
+      assertEquals(String.valueOf(version + 2), a.find("#editor\\:version").getText());
+      assertEquals(inSource + inTarget, treeExamples(a, target), "merged examples went along");
+      assertEquals(0, treeExamples(a, source));
+      String changes = a.find("#editor\\:untrainedChanges").getText();
+      assertTrue(
+          changes.contains(
+              category + " -> " + renamed + "; open reviews restated: 0; now v" + (version + 1)),
+          changes);
+      assertTrue(
+          changes.contains(source + " into " + target + "; examples relabelled: " + inSource),
+          changes);
+      assertTrue(changes.contains("taxonomy.category.rename"), changes);
+      assertTrue(changes.contains("taxonomy.category.merge"), changes);
+      a.screenshot("taxonomy-banking77-edited");
+      assertEquals(
+          version + 2, admin.get("/taxonomies/" + taxonomyId).json().getInt("version"), "REST");
     }
+    Answer after = admin.get("/taxonomies/" + taxonomyId);
+    assertEquals(200, after.status(), after.toString());
+    JsonObject edited = after.json();
+    var categories = edited.getJsonArray("categories").getValuesAs(JsonObject.class);
+    assertTrue(categories.stream().noneMatch(c -> c.getString("name").equals(category)));
+    assertTrue(
+        categories.stream()
+            .anyMatch(
+                c -> c.getString("name").equals(renamed) && c.getString("status").equals("ACTIVE")),
+        categories.toString());
+    assertTrue(
+        categories.stream()
+            .anyMatch(
+                c -> c.getString("name").equals(source) && c.getString("status").equals("RETIRED")),
+        categories.toString());
+    assertEquals(10_003, examplesIn(taxonomyId, "banking77-train"), "no example lost");
+  }
+
+  /** The examples column of the taxonomy page's tree for one category. */
+  private static long treeExamples(Browser a, String category) {
+    WebElement row =
+        a.driver.findElement(By.xpath("//tbody//tr[td[1][normalize-space()='" + category + "']]"));
+    return Long.parseLong(row.findElements(By.tagName("td")).get(3).getText().trim());
   }
 
   /** The examples table's "first–last / total" report, or "" while Ajax is replacing it. */
