@@ -20,44 +20,17 @@ Against a running server (scripts/qcat-server start), through REST and the batch
 Test questions are disjoint across golden set and streams. The dataset files are read where they
 are (../shared/datasets); nothing is copied. Standard library only.
 """
-import argparse, base64, collections, json, random, sys, time, urllib.error, urllib.request
+import argparse, collections, json, os, random, sys, time
 from concurrent.futures import ThreadPoolExecutor
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from banking77_rest import call, must, read_jsonl  # noqa: E402  (same folder)
 
 T0 = time.time()
 
 
 def log(msg):
     print(f"[{time.time() - T0:7.1f} s] {msg}", flush=True)
-
-
-def call(base, auth, method, path, body=None, ctype="application/json", headers=None, timeout=900):
-    data = None
-    if body is not None:
-        data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    req = urllib.request.Request(base + path, data=data, method=method)
-    req.add_header("Content-Type", ctype)
-    for k, v in (headers or {}).items():
-        req.add_header(k, v)
-    if auth:
-        req.add_header("Authorization", "Basic " + base64.b64encode(auth.encode()).decode())
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            raw = r.read()
-            return r.status, (json.loads(raw) if raw else None)
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode(errors="replace")
-
-
-def must(status_body, what):
-    status, body = status_body
-    if status >= 300:
-        sys.exit(f"{what}: HTTP {status}: {body}")
-    return body
-
-
-def read_jsonl(path):
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def ndjson(rows):
