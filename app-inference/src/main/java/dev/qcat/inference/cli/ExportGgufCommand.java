@@ -1,5 +1,6 @@
 package dev.qcat.inference.cli;
 
+import dev.qcat.inference.io.FloatTensor;
 import dev.qcat.inference.io.GgufType;
 import dev.qcat.inference.io.HfCheckpoint;
 import dev.qcat.inference.io.OllamaModelfile;
@@ -11,6 +12,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -83,8 +85,7 @@ final class ExportGgufCommand implements Callable<Integer> {
     long bytes;
     try (HfCheckpoint checkpoint = HfCheckpoint.load(model)) {
       GgufType outputType = pure ? ggufType : Qwen2GgufExporter.outputType(ggufType);
-      java.util.function.Function<String, dev.qcat.inference.io.FloatTensor> tensors =
-          checkpoint::tensor;
+      Function<String, FloatTensor> tensors = checkpoint::tensor;
       if (adapter != null) {
         LoraAdapter lora = PeftAdapterIO.load(adapter);
         lora.checkAgainst(checkpoint.config());
