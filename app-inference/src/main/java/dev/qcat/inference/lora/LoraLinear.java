@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.Dropout;
 import dev.qcat.inference.model.Linear;
+import dev.qcat.inference.model.Scalars;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -150,7 +151,7 @@ public final class LoraLinear extends Linear {
     // (..., in) -> (..., r) -> (..., out)
     NDArray down = dropped.getNDArrayInternal().linear(dropped, loraA, null).singletonOrThrow();
     NDArray update = down.getNDArrayInternal().linear(down, loraB, null).singletonOrThrow();
-    return base.add(update.mul((float) scaling()));
+    return base.add(Scalars.mul(update, (float) scaling()));
   }
 
   /**
@@ -175,7 +176,7 @@ public final class LoraLinear extends Linear {
    * @return a new array, shape (out, in), float32, in A's manager. Never null.
    */
   public NDArray deltaWeight() {
-    return loraB.matMul(loraA).mul((float) scaling());
+    return Scalars.mul(loraB.matMul(loraA), (float) scaling());
   }
 
   /**

@@ -64,7 +64,7 @@ public final class Qwen2Attention {
     NDArray keys = repeatKv(kv[0], numHeads / numKeyValueHeads);
     NDArray values = repeatKv(kv[1], numHeads / numKeyValueHeads);
     // (B, nH, T, hd) x (B, nH, hd, S) -> (B, nH, T, S); the product lands in q's manager
-    NDArray scores = q.matMul(keys.transpose(0, 1, 3, 2)).mul(scaling).add(mask);
+    NDArray scores = Scalars.mul(q.matMul(keys.transpose(0, 1, 3, 2)), scaling).add(mask);
     NDArray probs = scores.softmax(-1);
     // (B, nH, T, S) x (B, nH, S, hd) -> (B, nH, T, hd) -> (B, T, nH, hd) -> (B, T, nH*hd)
     NDArray out =

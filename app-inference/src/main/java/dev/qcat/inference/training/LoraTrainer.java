@@ -18,6 +18,7 @@ import dev.qcat.inference.io.SafetensorsReader;
 import dev.qcat.inference.io.SafetensorsWriter;
 import dev.qcat.inference.lora.LoraModel;
 import dev.qcat.inference.lora.PeftAdapterIO;
+import dev.qcat.inference.model.Scalars;
 import dev.qcat.inference.scoring.CategoryScore;
 import dev.qcat.inference.scoring.CategoryScorer;
 import dev.qcat.inference.scoring.Classification;
@@ -267,7 +268,7 @@ public final class LoraTrainer {
                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
               NDArray nll = answerNllSum(call, train, batch);
               stepLoss += nll.getFloat();
-              gc.backward(nll.div((float) answerTokens));
+              gc.backward(Scalars.div(nll, answerTokens));
             }
             for (int i : batch) {
               tokensThisRun += train.get(i).tokens().length;

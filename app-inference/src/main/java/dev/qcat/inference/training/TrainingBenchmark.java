@@ -11,6 +11,7 @@ import dev.qcat.inference.lora.LoraConfig;
 import dev.qcat.inference.lora.LoraModel;
 import dev.qcat.inference.model.Qwen2Config;
 import dev.qcat.inference.model.RandomCheckpoint;
+import dev.qcat.inference.model.Scalars;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -142,7 +143,7 @@ public final class TrainingBenchmark {
           NDArray h = model.model().normedHiddenStates(call, seqs, rows);
           NDArray logp = model.model().lmHead().forward(h).logSoftmax(-1);
           NDArray loss =
-              logp.gather(call.create(targets, new Shape(n, 1)), 1).sum().neg().div((float) n);
+              Scalars.div(logp.gather(call.create(targets, new Shape(n, 1)), 1).sum().neg(), n);
           gc.backward(loss);
         }
         opt.clipGradNorm(1.0);

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,6 +138,48 @@ class LoraTrainerTest {
       assertEquals(
           PeftAdapterIO.load(dir.resolve("a")).tensors(),
           PeftAdapterIO.load(dir.resolve("c")).tensors());
+    }
+  }
+
+  /**
+   * Regression: DJL's {@code mul(Number)}/{@code div(Number)} left autograd holding a scalar whose
+   * Java buffer the garbage collector could free before backward ({@link
+   * dev.qcat.inference.model.Scalars}). With a thread forcing collections all the time, the same
+   * seed gave different adapters or NaN at step 1; it must give the same adapter as a run without.
+   */
+  @Test
+  void theSameAdapterWhileTheGarbageCollectorRunsAllTheTime(@TempDir Path dir) throws Exception {
+    LoraConfig lora = LoraConfig.of(4, 8).withDropout(0.1);
+    TrainingConfig cfg = config().withEpochs(1);
+    Map<String, FloatTensor> quiet;
+    try (LoraModel model = freshModel(lora, 5)) {
+      new LoraTrainer(model, TinyTask.ENCODER, TinyTask.CATEGORIES, cfg)
+          .train(TRAIN, List.of(), dir.resolve("quiet"), e -> {}, () -> false);
+      quiet = model.toAdapter().tensors();
+    }
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread collector =
+        new Thread(
+            () -> {
+              while (!stop.get()) {
+                System.gc();
+                Thread.onSpinWait();
+              }
+            },
+            "gc-hammer");
+    collector.setDaemon(true);
+    collector.start();
+    try {
+      for (int run = 0; run < 2; run++) {
+        try (LoraModel model = freshModel(lora, 5)) {
+          new LoraTrainer(model, TinyTask.ENCODER, TinyTask.CATEGORIES, cfg)
+              .train(TRAIN, List.of(), dir.resolve("gc" + run), e -> {}, () -> false);
+          assertEquals(quiet, model.toAdapter().tensors(), "run " + run + " under GC pressure");
+        }
+      }
+    } finally {
+      stop.set(true);
+      collector.join();
     }
   }
 
