@@ -49,9 +49,13 @@ def main():
     ap.add_argument("--per-category", type=int, default=100, help="training lines per known category")
     ap.add_argument("--golden", type=int, default=6, help="golden TEST questions per known category")
     ap.add_argument("--stream-known", type=int, default=4, help="in-distribution questions per known category")
-    ap.add_argument("--stream-held-out", type=int, default=20, help="shifted questions per held-out category")
+    ap.add_argument("--stream-held-out", type=int, default=40,
+                    help="shifted questions per held-out category (40 = all of BANKING77's test questions of it). "
+                         "The evolving validation set is golden + everything reviewed, so the share of held-out "
+                         "questions in it bounds how far accuracy can fall: with 20 per category it was 21%%, "
+                         "less than the 30%% fall the default DRIFT threshold (0.70x) asks for")
     ap.add_argument("--stream-mix-known", type=int, default=1, help="known questions per category in the shifted stream")
-    ap.add_argument("--epochs", default="1")
+    ap.add_argument("--epochs", default="3")
     ap.add_argument("--lr", default="0.002")
     ap.add_argument("--batch-size", default="16")
     ap.add_argument("--recall-margin", type=float, default=0.15)

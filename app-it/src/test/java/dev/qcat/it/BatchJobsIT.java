@@ -306,7 +306,7 @@ class BatchJobsIT {
     long t = taxonomy(BANK);
     List<String> golden = new ArrayList<>();
     for (String c : BANK) {
-      for (int i = 0; i < 4; i++) {
+      for (int i = 0; i < 6; i++) {
         golden.add(line("golden " + i + " about the " + c, c, "test"));
       }
     }
@@ -322,6 +322,10 @@ class BatchJobsIT {
     assertFalse(refused.json().getBoolean("promoted"), refused.toString());
     assertTrue(
         refused.json().getString("reason").contains("macro-F1 on the golden set"),
+        refused.toString());
+    // 'transfer' loses all 6 of its questions: beyond the margin and significant (p = 1/64)
+    assertTrue(
+        refused.json().getString("reason").contains("recall of 'transfer' falls from 1.0000 to"),
         refused.toString());
     JsonObject worseNow = admin.get("/model-versions/" + worse).json();
     assertEquals("CANDIDATE", worseNow.getString("status"));

@@ -135,6 +135,9 @@ public class DefaultRetrainingService implements RetrainingService {
     }
     ConfusionMatrix candAll = new ConfusionMatrix(in.categories());
     ConfusionMatrix actAll = new ConfusionMatrix(in.categories());
+    // per category: questions only ACTIVE gets right, and only the candidate gets right
+    int[] onlyActive = new int[in.categories().size()];
+    int[] onlyCandidate = new int[in.categories().size()];
     for (int i = 0; i < judged.size(); i++) {
       int truth = index.get(judged.get(i).category());
       int c = index.getOrDefault(cand.get(i).category(), 0);
@@ -144,6 +147,11 @@ public class DefaultRetrainingService implements RetrainingService {
       cm[part + 1].add(truth, a);
       candAll.add(truth, c);
       actAll.add(truth, a);
+      if (a == truth && c != truth) {
+        onlyActive[truth]++;
+      } else if (c == truth && a != truth) {
+        onlyCandidate[truth]++;
+      }
     }
     String[] names = {"golden set", "fresh validation data"};
     for (int part = 0; part < 2; part++) {
@@ -175,30 +183,53 @@ public class DefaultRetrainingService implements RetrainingService {
       }
     }
     var recall = Json.createArrayBuilder();
+    List<String> withinNoise = new ArrayList<>();
     for (int k = 0; k < in.categories().size(); k++) {
       if (candAll.support(k) == 0) {
         continue;
       }
       double cr = candAll.recall(k);
       double ar = actAll.recall(k);
+      double p = RecallDropTest.pValue(onlyActive[k], onlyCandidate[k]);
       recall.add(
           Json.createObjectBuilder()
               .add("category", in.categories().get(k))
+              .add("support", candAll.support(k))
               .add("candidate", cr)
-              .add("active", ar));
+              .add("active", ar)
+              .add("pValue", p));
       if (cr < ar - in.recallMargin() - 1e-12) {
-        pass = false;
-        reasons.add(
-            String.format(
-                Locale.ROOT,
-                "recall of '%s' falls from %.4f to %.4f (margin %.4f)",
-                in.categories().get(k),
-                ar,
-                cr,
-                in.recallMargin()));
+        if (p < RecallDropTest.ALPHA) {
+          pass = false;
+          reasons.add(
+              String.format(
+                  Locale.ROOT,
+                  "recall of '%s' falls from %.4f to %.4f (margin %.4f; %d questions, p = %.3g)",
+                  in.categories().get(k),
+                  ar,
+                  cr,
+                  in.recallMargin(),
+                  candAll.support(k),
+                  p));
+        } else {
+          withinNoise.add(in.categories().get(k));
+        }
       }
     }
-    details.add("recall", recall).add("recallMargin", in.recallMargin());
+    if (!withinNoise.isEmpty()) {
+      reasons.add(
+          String.format(
+              Locale.ROOT,
+              "%d categories' recall falls by more than the margin but not significantly"
+                  + " (p >= %.2f, too few questions): %s",
+              withinNoise.size(),
+              RecallDropTest.ALPHA,
+              String.join(", ", withinNoise)));
+    }
+    details
+        .add("recall", recall)
+        .add("recallMargin", in.recallMargin())
+        .add("recallAlpha", RecallDropTest.ALPHA);
     String reason = (pass ? "promoted: " : "kept as CANDIDATE: ") + String.join("; ", reasons);
     details.add("reason", reason);
     return self.decide(candidateId, in.activeId(), pass, reason, details, actor);

@@ -13,7 +13,8 @@ import jakarta.persistence.Version;
  * <p>Accuracy, macro-F1 and review-rate thresholds are fractions in [0, 1]. PSI thresholds follow
  * Siddiqi's reading (0.1 moderate, 0.25 major shift); KS thresholds are distances between
  * distribution functions, in [0, 1]. {@code recallMargin} is the largest drop of one category's
- * recall the promotion gate accepts, fraction in [0, 1].
+ * recall the promotion gate accepts, fraction in [0, 1]; the gate refuses only a drop that is also
+ * significant (one-sided exact McNemar test at α = 0.05, {@code RecallDropTest}).
  */
 @Entity
 @Table(name = "drift_policy")
