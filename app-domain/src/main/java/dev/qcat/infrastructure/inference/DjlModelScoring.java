@@ -49,30 +49,7 @@ public class DjlModelScoring implements ModelScoring {
               + ": "
               + e.getMessage());
     }
-    ModelRuntime runtime =
-        runtimes.stream()
-            .filter(r -> r.supports(spec))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new ModelLoadException(
-                        "No model runtime can load '"
-                            + spec.baseModelPath()
-                            + "': expected an HF Qwen2 checkpoint directory with config.json,"
-                            + " model.safetensors and tokenizer.json."));
-    LoadedModel loaded;
-    try {
-      loaded = runtime.load(spec);
-    } catch (Exception e) {
-      throw new ModelLoadException(
-          "Loading model version "
-              + version.id()
-              + " from "
-              + spec.baseModelPath()
-              + " failed: "
-              + e.getMessage(),
-          e);
-    }
+    LoadedModel loaded = ModelRuntime.loadWithFirstSupporting(runtimes, spec);
     List<String> names = labels.stream().map(ModelSpec.Label::name).toList();
     return new LoadedSession(names, loaded);
   }

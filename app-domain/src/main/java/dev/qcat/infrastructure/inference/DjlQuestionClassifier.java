@@ -181,31 +181,8 @@ public class DjlQuestionClassifier implements QuestionClassifier {
           && sameScoring(current.spec(), spec)) {
         return current;
       }
-      ModelRuntime runtime =
-          runtimes.stream()
-              .filter(r -> r.supports(spec))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new ModelLoadException(
-                          "No model runtime can load '"
-                              + spec.baseModelPath()
-                              + "': expected an HF Qwen2 checkpoint directory with config.json,"
-                              + " model.safetensors and tokenizer.json."));
-      LoadedModel loaded;
       long start = System.nanoTime();
-      try {
-        loaded = runtime.load(spec);
-      } catch (Exception e) {
-        throw new ModelLoadException(
-            "Loading model version "
-                + version.id()
-                + " from "
-                + spec.baseModelPath()
-                + " failed: "
-                + e.getMessage(),
-            e);
-      }
+      LoadedModel loaded = ModelRuntime.loadWithFirstSupporting(runtimes, spec);
       ServingModel next =
           new ServingModel(
               spec, version.temperature(), loaded, maxBatch, batchWindowMillis, topK, threads);

@@ -1,6 +1,7 @@
 package dev.qcat.inference.training;
 
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Hyperparameters of a LoRA fine-tuning run (the LoRA shape itself is a {@code LoraConfig}).
@@ -107,25 +108,7 @@ public record TrainingConfig(
    * @return a copy with that many epochs. Never null.
    */
   public TrainingConfig withEpochs(int n) {
-    return new TrainingConfig(
-        n,
-        batchSize,
-        gradAccumulation,
-        learningRate,
-        weightDecay,
-        beta1,
-        beta2,
-        adamEps,
-        schedule,
-        warmupRatio,
-        maxGradNorm,
-        seed,
-        bucketWindow,
-        maxSequenceTokens,
-        patience,
-        monitor,
-        checkpointEvery,
-        evalBatchSize);
+    return with(d -> d.epochs = n);
   }
 
   /**
@@ -134,25 +117,11 @@ public record TrainingConfig(
    * @return a copy with that batching. Never null.
    */
   public TrainingConfig withBatch(int size, int accumulation) {
-    return new TrainingConfig(
-        epochs,
-        size,
-        accumulation,
-        learningRate,
-        weightDecay,
-        beta1,
-        beta2,
-        adamEps,
-        schedule,
-        warmupRatio,
-        maxGradNorm,
-        seed,
-        bucketWindow,
-        maxSequenceTokens,
-        patience,
-        monitor,
-        checkpointEvery,
-        evalBatchSize);
+    return with(
+        d -> {
+          d.batchSize = size;
+          d.gradAccumulation = accumulation;
+        });
   }
 
   /**
@@ -162,25 +131,12 @@ public record TrainingConfig(
    * @return a copy with that schedule. Never null.
    */
   public TrainingConfig withSchedule(double lr, String newSchedule, double ratio) {
-    return new TrainingConfig(
-        epochs,
-        batchSize,
-        gradAccumulation,
-        lr,
-        weightDecay,
-        beta1,
-        beta2,
-        adamEps,
-        newSchedule,
-        ratio,
-        maxGradNorm,
-        seed,
-        bucketWindow,
-        maxSequenceTokens,
-        patience,
-        monitor,
-        checkpointEvery,
-        evalBatchSize);
+    return with(
+        d -> {
+          d.learningRate = lr;
+          d.schedule = newSchedule;
+          d.warmupRatio = ratio;
+        });
   }
 
   /**
@@ -188,25 +144,7 @@ public record TrainingConfig(
    * @return a copy with that seed. Never null.
    */
   public TrainingConfig withSeed(long newSeed) {
-    return new TrainingConfig(
-        epochs,
-        batchSize,
-        gradAccumulation,
-        learningRate,
-        weightDecay,
-        beta1,
-        beta2,
-        adamEps,
-        schedule,
-        warmupRatio,
-        maxGradNorm,
-        newSeed,
-        bucketWindow,
-        maxSequenceTokens,
-        patience,
-        monitor,
-        checkpointEvery,
-        evalBatchSize);
+    return with(d -> d.seed = newSeed);
   }
 
   /**
@@ -214,25 +152,7 @@ public record TrainingConfig(
    * @return a copy with that checkpoint interval. Never null.
    */
   public TrainingConfig withCheckpointEvery(int steps) {
-    return new TrainingConfig(
-        epochs,
-        batchSize,
-        gradAccumulation,
-        learningRate,
-        weightDecay,
-        beta1,
-        beta2,
-        adamEps,
-        schedule,
-        warmupRatio,
-        maxGradNorm,
-        seed,
-        bucketWindow,
-        maxSequenceTokens,
-        patience,
-        monitor,
-        steps,
-        evalBatchSize);
+    return with(d -> d.checkpointEvery = steps);
   }
 
   /**
@@ -241,25 +161,11 @@ public record TrainingConfig(
    * @return a copy with that early stopping. Never null.
    */
   public TrainingConfig withEarlyStopping(int epochsWithoutImprovement, String newMonitor) {
-    return new TrainingConfig(
-        epochs,
-        batchSize,
-        gradAccumulation,
-        learningRate,
-        weightDecay,
-        beta1,
-        beta2,
-        adamEps,
-        schedule,
-        warmupRatio,
-        maxGradNorm,
-        seed,
-        bucketWindow,
-        maxSequenceTokens,
-        epochsWithoutImprovement,
-        newMonitor,
-        checkpointEvery,
-        evalBatchSize);
+    return with(
+        d -> {
+          d.patience = epochsWithoutImprovement;
+          d.monitor = newMonitor;
+        });
   }
 
   /**
@@ -268,24 +174,64 @@ public record TrainingConfig(
    * @return a copy with those values. Never null.
    */
   public TrainingConfig withRegularisation(double clip, double decay) {
-    return new TrainingConfig(
-        epochs,
-        batchSize,
-        gradAccumulation,
-        learningRate,
-        decay,
-        beta1,
-        beta2,
-        adamEps,
-        schedule,
-        warmupRatio,
-        clip,
-        seed,
-        bucketWindow,
-        maxSequenceTokens,
-        patience,
-        monitor,
-        checkpointEvery,
-        evalBatchSize);
+    return with(
+        d -> {
+          d.maxGradNorm = clip;
+          d.weightDecay = decay;
+        });
+  }
+
+  /** Copies this config with the changes that {@code change} makes to a mutable draft of it. */
+  private TrainingConfig with(Consumer<Draft> change) {
+    Draft d = new Draft();
+    change.accept(d);
+    return d.build();
+  }
+
+  /**
+   * This config's components, settable, for the {@code withX} copies: each starts at this config's
+   * value (its accessor's).
+   */
+  private final class Draft {
+    private int epochs = epochs();
+    private int batchSize = batchSize();
+    private int gradAccumulation = gradAccumulation();
+    private double learningRate = learningRate();
+    private double weightDecay = weightDecay();
+    private double beta1 = beta1();
+    private double beta2 = beta2();
+    private double adamEps = adamEps();
+    private String schedule = schedule();
+    private double warmupRatio = warmupRatio();
+    private double maxGradNorm = maxGradNorm();
+    private long seed = seed();
+    private int bucketWindow = bucketWindow();
+    private int maxSequenceTokens = maxSequenceTokens();
+    private int patience = patience();
+    private String monitor = monitor();
+    private int checkpointEvery = checkpointEvery();
+    private int evalBatchSize = evalBatchSize();
+
+    TrainingConfig build() {
+      return new TrainingConfig(
+          epochs,
+          batchSize,
+          gradAccumulation,
+          learningRate,
+          weightDecay,
+          beta1,
+          beta2,
+          adamEps,
+          schedule,
+          warmupRatio,
+          maxGradNorm,
+          seed,
+          bucketWindow,
+          maxSequenceTokens,
+          patience,
+          monitor,
+          checkpointEvery,
+          evalBatchSize);
+    }
   }
 }

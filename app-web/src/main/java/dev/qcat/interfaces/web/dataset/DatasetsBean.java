@@ -9,15 +9,14 @@ import dev.qcat.application.NotFoundException;
 import dev.qcat.application.TaxonomyService;
 import dev.qcat.application.Views.BalanceRow;
 import dev.qcat.application.Views.CategoryView;
-import dev.qcat.application.Views.DatasetView;
 import dev.qcat.application.Views.DuplicatesView;
 import dev.qcat.application.Views.ExampleView;
-import dev.qcat.application.Views.TaxonomyView;
 import dev.qcat.domain.model.dataset.ExampleFilter;
 import dev.qcat.domain.model.dataset.ExampleSource;
 import dev.qcat.domain.model.dataset.ImportReport;
 import dev.qcat.domain.model.dataset.Split;
 import dev.qcat.interfaces.web.Messages;
+import dev.qcat.interfaces.web.TaxonomyPageBean;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.EJB;
 import jakarta.ejb.EJBException;
@@ -49,7 +48,7 @@ import org.primefaces.model.file.UploadedFile;
  */
 @Named("datasets")
 @ViewScoped
-public class DatasetsBean implements Serializable {
+public class DatasetsBean extends TaxonomyPageBean {
 
   private static final long serialVersionUID = 1L;
 
@@ -64,9 +63,6 @@ public class DatasetsBean implements Serializable {
   @EJB private TaxonomyService taxonomyService;
   @Inject private SecurityContext security;
 
-  private List<TaxonomyView> taxonomies = List.of();
-  private Long taxonomyId;
-  private List<DatasetView> datasets = List.of();
   private List<CategoryView> categories = List.of();
   private Long datasetId;
   private String newDatasetName;
@@ -95,9 +91,7 @@ public class DatasetsBean implements Serializable {
 
   @PostConstruct
   void init() {
-    taxonomies = taxonomyService.list();
-    if (!taxonomies.isEmpty()) {
-      taxonomyId = taxonomies.get(taxonomies.size() - 1).id();
+    if (chooseTaxonomy(taxonomyService.list(), null)) {
       loadDatasets();
     }
   }
@@ -553,22 +547,6 @@ public class DatasetsBean implements Serializable {
   }
 
   // --- getters and setters ---
-
-  public List<TaxonomyView> getTaxonomies() {
-    return taxonomies;
-  }
-
-  public Long getTaxonomyId() {
-    return taxonomyId;
-  }
-
-  public void setTaxonomyId(Long taxonomyId) {
-    this.taxonomyId = taxonomyId;
-  }
-
-  public List<DatasetView> getDatasets() {
-    return datasets;
-  }
 
   public Long getDatasetId() {
     return datasetId;

@@ -12,15 +12,13 @@ import dev.qcat.application.ModelLifecycleService;
 import dev.qcat.application.ModelLifecycleService.ModelVersionEntry;
 import dev.qcat.application.NotFoundException;
 import dev.qcat.application.TaxonomyService;
-import dev.qcat.application.Views.DatasetView;
-import dev.qcat.application.Views.TaxonomyView;
 import dev.qcat.domain.model.dataset.Split;
 import dev.qcat.domain.model.job.JobName;
 import dev.qcat.interfaces.web.Messages;
+import dev.qcat.interfaces.web.TaxonomyPageBean;
 import dev.qcat.interfaces.web.drift.DriftCharts.Figure;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.EJB;
-import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -30,7 +28,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import jakarta.security.enterprise.SecurityContext;
-import java.io.Serializable;
 import java.io.StringReader;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -54,7 +51,7 @@ import org.primefaces.PrimeFaces;
  */
 @Named("drift")
 @ViewScoped
-public class DriftDashboardBean implements Serializable {
+public class DriftDashboardBean extends TaxonomyPageBean {
 
   private static final long serialVersionUID = 1L;
 
@@ -76,8 +73,6 @@ public class DriftDashboardBean implements Serializable {
   @EJB private DatasetImportService datasetService;
   @Inject private SecurityContext security;
 
-  private List<TaxonomyView> taxonomies = List.of();
-  private Long taxonomyId;
   private List<DriftCheckView> checks = List.of();
   private DriftPolicyView policy;
   private List<JobRunView> runs = List.of();
@@ -87,7 +82,6 @@ public class DriftDashboardBean implements Serializable {
 
   private List<ScheduleView> schedules = List.of();
   private List<ModelVersionEntry> versions = List.of();
-  private List<DatasetView> datasets = List.of();
 
   private String trainingParameters = "";
   private Long evaluationVersionId;
@@ -115,28 +109,8 @@ public class DriftDashboardBean implements Serializable {
    */
   @PostConstruct
   void init() {
-    taxonomies = taxonomyService.list();
-    if (taxonomies.isEmpty()) {
-      return;
-    }
-    Long wanted =
-        parseId(
-            FacesContext.getCurrentInstance()
-                .getExternalContext()
-                .getRequestParameterMap()
-                .get("taxonomy"));
-    taxonomyId =
-        wanted != null && taxonomies.stream().anyMatch(t -> t.id() == wanted)
-            ? wanted
-            : taxonomies.get(taxonomies.size() - 1).id();
-    loadTaxonomy();
-  }
-
-  private static Long parseId(String text) {
-    try {
-      return text == null ? null : Long.valueOf(text.trim());
-    } catch (NumberFormatException e) {
-      return null;
+    if (chooseTaxonomy(taxonomyService.list(), "taxonomy")) {
+      loadTaxonomy();
     }
   }
 
@@ -608,18 +582,6 @@ public class DriftDashboardBean implements Serializable {
     return Arrays.stream(JobName.values()).map(JobName::xmlName).toList();
   }
 
-  public List<TaxonomyView> getTaxonomies() {
-    return taxonomies;
-  }
-
-  public Long getTaxonomyId() {
-    return taxonomyId;
-  }
-
-  public void setTaxonomyId(Long taxonomyId) {
-    this.taxonomyId = taxonomyId;
-  }
-
   public List<DriftCheckView> getChecks() {
     return checks;
   }
@@ -638,10 +600,6 @@ public class DriftDashboardBean implements Serializable {
 
   public List<ModelVersionEntry> getVersions() {
     return versions;
-  }
-
-  public List<DatasetView> getDatasets() {
-    return datasets;
   }
 
   public String getTrainingParameters() {

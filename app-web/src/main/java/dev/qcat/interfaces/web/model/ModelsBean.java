@@ -11,23 +11,20 @@ import dev.qcat.application.ModelLifecycleService.ModelVersionEntry;
 import dev.qcat.application.ModelVersionService;
 import dev.qcat.application.NotFoundException;
 import dev.qcat.application.TaxonomyService;
-import dev.qcat.application.Views.DatasetView;
 import dev.qcat.application.Views.ModelVersionView;
 import dev.qcat.application.Views.TaxonomyView;
 import dev.qcat.domain.model.dataset.Split;
 import dev.qcat.domain.model.evaluation.OperatingPoint;
 import dev.qcat.domain.model.modelversion.ModelLoadException;
 import dev.qcat.interfaces.web.Messages;
+import dev.qcat.interfaces.web.TaxonomyPageBean;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.EJB;
-import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.security.enterprise.SecurityContext;
-import java.io.Serializable;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.primefaces.PrimeFaces;
 import org.primefaces.event.SlideEndEvent;
@@ -40,7 +37,7 @@ import org.primefaces.event.SlideEndEvent;
  */
 @Named("models")
 @ViewScoped
-public class ModelsBean implements Serializable {
+public class ModelsBean extends TaxonomyPageBean {
 
   private static final long serialVersionUID = 1L;
 
@@ -60,8 +57,6 @@ public class ModelsBean implements Serializable {
   @EJB private EvaluationRunner runner;
   @Inject private SecurityContext security;
 
-  private List<TaxonomyView> taxonomies = List.of();
-  private Long taxonomyId;
   private List<ModelVersionEntry> versions = List.of();
   private Long rollbackTargetId;
   private Long selectedId;
@@ -69,7 +64,6 @@ public class ModelsBean implements Serializable {
   private Long evaluationId;
   private EvaluationDetail detail;
   private int thresholdPercent = 75;
-  private List<DatasetView> datasets = List.of();
   private Long datasetId;
   private Split split = Split.TEST;
   private String runId;
@@ -81,29 +75,13 @@ public class ModelsBean implements Serializable {
    */
   @PostConstruct
   void init() {
-    taxonomies = taxonomyService.list();
-    if (taxonomies.isEmpty()) {
+    if (!chooseTaxonomy(taxonomyService.list(), "taxonomy")) {
       return;
     }
-    Map<String, String> parameters =
-        FacesContext.getCurrentInstance().getExternalContext().getRequestParameterMap();
-    Long wanted = parseId(parameters.get("taxonomy"));
-    taxonomyId =
-        wanted != null && taxonomies.stream().anyMatch(t -> t.id() == wanted)
-            ? wanted
-            : taxonomies.get(taxonomies.size() - 1).id();
     loadTaxonomy();
-    Long version = parseId(parameters.get("version"));
+    Long version = parseId(requestParameter("version"));
     if (version != null && selectedEntryById(version).isPresent()) {
       select(version);
-    }
-  }
-
-  private static Long parseId(String text) {
-    try {
-      return text == null ? null : Long.valueOf(text.trim());
-    } catch (NumberFormatException e) {
-      return null;
     }
   }
 
@@ -373,18 +351,6 @@ public class ModelsBean implements Serializable {
     return run != null && !run.state().finished();
   }
 
-  public List<TaxonomyView> getTaxonomies() {
-    return taxonomies;
-  }
-
-  public Long getTaxonomyId() {
-    return taxonomyId;
-  }
-
-  public void setTaxonomyId(Long taxonomyId) {
-    this.taxonomyId = taxonomyId;
-  }
-
   public List<ModelVersionEntry> getVersions() {
     return versions;
   }
@@ -427,10 +393,6 @@ public class ModelsBean implements Serializable {
 
   public int getMaxThresholdPercent() {
     return MAX_THRESHOLD_PERCENT;
-  }
-
-  public List<DatasetView> getDatasets() {
-    return datasets;
   }
 
   public Long getDatasetId() {
