@@ -134,6 +134,29 @@ public final class QuantizedMatrix {
   }
 
   /**
+   * Copies the raw Q8_0 codes and block scales of whole rows, for a caller that dequantizes them
+   * with vectorized tensor operations instead of {@link #dequantizeRows}.
+   *
+   * @param firstRow first row, in [0, rows)
+   * @param count number of rows, firstRow + count ≤ rows
+   * @param codesDst receives count · cols int8 codes, row-major (count, cols), from its position;
+   *     advanced
+   * @param scalesDst receives count · cols / 32 block scales d (float32, value = code · d), from
+   *     its position; advanced
+   * @throws IllegalStateException if this matrix is not Q8_0
+   * @throws java.nio.BufferOverflowException if a destination has too little room
+   */
+  public void copyQ8_0Rows(
+      int firstRow, int count, java.nio.ByteBuffer codesDst, java.nio.FloatBuffer scalesDst) {
+    if (type != QuantType.Q8_0) {
+      throw new IllegalStateException("raw codes are copied for Q8_0 only, not " + type);
+    }
+    int blocksPerRow = cols / BLOCK;
+    codesDst.put(codes, firstRow * cols, count * cols);
+    scalesDst.put(scales, firstRow * blocksPerRow, count * blocksPerRow);
+  }
+
+  /**
    * @return the block format. Never null.
    */
   public QuantType type() {
