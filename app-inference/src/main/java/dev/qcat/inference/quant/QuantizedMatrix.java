@@ -1,6 +1,8 @@
 package dev.qcat.inference.quant;
 
 import dev.qcat.inference.io.HalfFloats;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -146,8 +148,7 @@ public final class QuantizedMatrix {
    * @throws IllegalStateException if this matrix is not Q8_0
    * @throws java.nio.BufferOverflowException if a destination has too little room
    */
-  public void copyQ8_0Rows(
-      int firstRow, int count, java.nio.ByteBuffer codesDst, java.nio.FloatBuffer scalesDst) {
+  public void copyQ8_0Rows(int firstRow, int count, ByteBuffer codesDst, FloatBuffer scalesDst) {
     if (type != QuantType.Q8_0) {
       throw new IllegalStateException("raw codes are copied for Q8_0 only, not " + type);
     }
