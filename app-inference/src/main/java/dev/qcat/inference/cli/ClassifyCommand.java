@@ -85,6 +85,9 @@ final class ClassifyCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
     options.validate();
+    if (options.gptq.enabled() && options.quant().isEmpty()) {
+      throw new UsageException("--gptq goes with --quant Q8_0 or Q4_0");
+    }
     if (source.text != null && source.text.isBlank()) {
       throw new UsageException("--text is empty");
     }

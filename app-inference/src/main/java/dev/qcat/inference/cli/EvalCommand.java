@@ -115,6 +115,9 @@ final class EvalCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     options.validate();
+    if (options.gptq.enabled() && options.quant().isEmpty() && !compareQuant) {
+      throw new UsageException("--gptq goes with --quant Q8_0 or Q4_0, or --compare-quant");
+    }
     Cli.requireFile("--input", input);
     if (limit != null && limit < 1) {
       throw new UsageException("--limit must be >= 1 but is " + limit);

@@ -7,6 +7,7 @@ import dev.qcat.inference.io.OllamaModelfile;
 import dev.qcat.inference.io.Qwen2GgufExporter;
 import dev.qcat.inference.lora.LoraAdapter;
 import dev.qcat.inference.lora.PeftAdapterIO;
+import dev.qcat.inference.quant.QuantType;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -59,6 +60,8 @@ final class ExportGgufCommand implements Callable<Integer> {
           "Store the output tensor (token_embd, tied to the LM head) in --type too; by default a Q4_0 file keeps it at Q8_0, as llama-quantize keeps the output tensor at higher precision.")
   boolean pure;
 
+  @picocli.CommandLine.Mixin GptqOptions gptq = new GptqOptions();
+
   @Option(
       names = "--out",
       required = true,
@@ -90,6 +93,18 @@ final class ExportGgufCommand implements Callable<Integer> {
         LoraAdapter lora = PeftAdapterIO.load(adapter);
         lora.checkAgainst(checkpoint.config());
         tensors = lora.applyTo(checkpoint.config(), checkpoint::tensor);
+      }
+      if (gptq.enabled()) {
+        if (ggufType != GgufType.Q8_0 && ggufType != GgufType.Q4_0) {
+          throw new UsageException("--gptq needs --type Q8_0 or Q4_0, not " + ggufType);
+        }
+        tensors =
+            gptq.apply(
+                model,
+                checkpoint.config(),
+                tensors,
+                QuantType.valueOf(ggufType.name()),
+                spec.commandLine().getErr());
       }
       bytes =
           Qwen2GgufExporter.export(

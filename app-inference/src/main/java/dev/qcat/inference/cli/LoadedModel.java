@@ -2,6 +2,7 @@ package dev.qcat.inference.cli;
 
 import dev.qcat.inference.calibration.TemperatureScaling;
 import dev.qcat.inference.data.SeedExample;
+import dev.qcat.inference.io.FloatTensor;
 import dev.qcat.inference.io.HfCheckpoint;
 import dev.qcat.inference.lora.LoraAdapter;
 import dev.qcat.inference.lora.PeftAdapterIO;
@@ -14,10 +15,15 @@ import dev.qcat.inference.scoring.Classification;
 import dev.qcat.inference.scoring.ScoringOptions;
 import dev.qcat.inference.tokenizer.Qwen2Tokenizer;
 import dev.qcat.inference.training.PromptEncoder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A checkpoint loaded for classification: the Qwen2 model (with a LoRA adapter merged in, when one
@@ -122,6 +128,47 @@ final class LoadedModel implements AutoCloseable {
       boolean pure,
       List<String> labels,
       ScoringOptions options) {
+    try {
+      return open(
+          dir,
+          adapter,
+          quant,
+          pure,
+          new GptqOptions(),
+          labels,
+          options,
+          new PrintWriter(Writer.nullWriter()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // not reached: without --gptq nothing more is read
+    }
+  }
+
+  /**
+   * Like {@link #open(Path, Optional, Optional, boolean, List, ScoringOptions)}; with {@code
+   * --gptq} and a quantized type, the projections are rounded by GPTQ before they are quantized.
+   *
+   * @param dir HF checkpoint directory of the base model
+   * @param adapter PEFT adapter directory, or empty for the base model alone
+   * @param quant block format to serve from, or empty for float32
+   * @param pure whether the embedding takes {@code quant} as well
+   * @param gptq the GPTQ options (off unless {@code --gptq} was given)
+   * @param labels category names
+   * @param options scoring options
+   * @param err GPTQ calibration progress
+   * @return the loaded model; the caller closes it. Never null.
+   * @throws IOException if the GPTQ calibration file cannot be read
+   * @throws IllegalArgumentException if the adapter does not fit the base model (names the tensor)
+   */
+  static LoadedModel open(
+      Path dir,
+      Optional<Path> adapter,
+      Optional<QuantType> quant,
+      boolean pure,
+      GptqOptions gptq,
+      List<String> labels,
+      ScoringOptions options,
+      PrintWriter err)
+      throws IOException {
     Qwen2Model model;
     TemperatureScaling calibration = TemperatureScaling.identity();
     if (quant.isPresent()) {
@@ -130,7 +177,21 @@ final class LoadedModel implements AutoCloseable {
         calibration = TemperatureScaling.loadOrIdentity(adapter.get());
       }
       QuantType q = quant.get();
-      model = QuantizedQwen2.load(dir, lora, q, pure ? q : q.defaultOutputType());
+      QuantType outputType = pure ? q : q.defaultOutputType();
+      if (gptq.enabled()) {
+        try (HfCheckpoint ckpt = HfCheckpoint.load(dir)) {
+          Function<String, FloatTensor> tensors = ckpt::tensor;
+          if (lora != null) {
+            lora.checkAgainst(ckpt.config());
+            tensors = lora.applyTo(ckpt.config(), ckpt::tensor);
+          }
+          model =
+              QuantizedQwen2.fromTensors(
+                  ckpt.config(), gptq.apply(dir, ckpt.config(), tensors, q, err), q, outputType);
+        }
+      } else {
+        model = QuantizedQwen2.load(dir, lora, q, outputType);
+      }
     } else if (adapter.isPresent()) {
       LoraAdapter lora = PeftAdapterIO.load(adapter.get());
       calibration = TemperatureScaling.loadOrIdentity(adapter.get());

@@ -63,6 +63,8 @@ final class ModelOptions {
           "Serve from float32 weights or quantized ones (GGML blocks of 32: Q8_0 int8, Q4_0 4-bit; every projection and the embedding), the adapter merged in before quantizing (default: ${DEFAULT-VALUE}).")
   String quant;
 
+  @picocli.CommandLine.Mixin GptqOptions gptq = new GptqOptions();
+
   @Option(
       names = "--pure",
       description =
@@ -139,6 +141,12 @@ final class ModelOptions {
       Cli.requireFile("--labels-from", labels.dataset);
     }
     quant();
+    if (gptq.enabled()) {
+      Cli.requireFile("--gptq", gptq.file);
+      if (gptq.samples < 1) {
+        throw new UsageException("--gptq-samples must be >= 1 but is " + gptq.samples);
+      }
+    }
     if (calibrateOn != null) {
       Cli.requireFile("--calibrate-on", calibrateOn);
     } else if (saveCalibration != null) {
@@ -206,7 +214,8 @@ final class ModelOptions {
    */
   LoadedModel load(List<String> labels, PrintWriter err, Optional<QuantType> precision)
       throws IOException {
-    LoadedModel m = LoadedModel.open(model, adapter(), precision, pure, labels, scoringOptions());
+    LoadedModel m =
+        LoadedModel.open(model, adapter(), precision, pure, gptq, labels, scoringOptions(), err);
     if (calibrateOn == null) {
       return m;
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qcat.inference.bench.LlamaCppReference;
 import dev.qcat.inference.calibration.TemperatureScaling;
 import dev.qcat.inference.data.SeedExample;
+import dev.qcat.inference.io.FloatTensor;
 import dev.qcat.inference.io.GgufType;
 import dev.qcat.inference.io.HfCheckpoint;
 import dev.qcat.inference.io.Qwen2GgufExporter;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * {@code qcat eval --compare-quant}: the same questions classified by the float32 model, the int8
@@ -96,6 +98,7 @@ final class QuantComparison {
       String name =
           "qcat "
               + q.map(Enum::name).orElse("F32")
+              + (q.isPresent() && options.gptq.enabled() ? " GPTQ" : "")
               + (q.isPresent() && !options.pure && q.get().defaultOutputType() != q.get()
                   ? " (embedding " + q.get().defaultOutputType() + ")"
                   : "");
@@ -171,19 +174,17 @@ final class QuantComparison {
     err.println("exporting " + gguf + " (Q8_0, adapter merged) ...");
     err.flush();
     try (HfCheckpoint c = HfCheckpoint.load(options.model)) {
-      if (options.adapter == null) {
-        Qwen2GgufExporter.export(c, GgufType.Q8_0, gguf);
-      } else {
+      Function<String, FloatTensor> tensors = c::tensor;
+      if (options.adapter != null) {
         LoraAdapter lora = PeftAdapterIO.load(options.adapter);
         lora.checkAgainst(c.config());
-        Qwen2GgufExporter.export(
-            c.config(),
-            Set.copyOf(c.tensorNames()),
-            lora.applyTo(c.config(), c::tensor),
-            c.tokenizerFile(),
-            GgufType.Q8_0,
-            gguf);
+        tensors = lora.applyTo(c.config(), c::tensor);
       }
+      // With --gptq, the same GPTQ-rounded weights as qcat's Q8_0 side (the calibration is
+      // deterministic), so both read the same Q8_0 blocks.
+      tensors = options.gptq.apply(options.model, c.config(), tensors, QuantType.Q8_0, err);
+      Qwen2GgufExporter.export(
+          c.config(), Set.copyOf(c.tensorNames()), tensors, c.tokenizerFile(), GgufType.Q8_0, gguf);
     }
     Side f32 = sides.get(0);
     err.println(

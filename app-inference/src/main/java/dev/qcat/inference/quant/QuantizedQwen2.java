@@ -1,6 +1,5 @@
 package dev.qcat.inference.quant;
 
-import dev.qcat.inference.io.CheckpointKeys;
 import dev.qcat.inference.io.FloatTensor;
 import dev.qcat.inference.io.HfCheckpoint;
 import dev.qcat.inference.lora.LoraAdapter;
@@ -8,8 +7,10 @@ import dev.qcat.inference.model.Linear;
 import dev.qcat.inference.model.Qwen2Config;
 import dev.qcat.inference.model.Qwen2Model;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Builds a {@link Qwen2Model} served from quantized weights: every linear projection becomes an
@@ -129,12 +130,44 @@ public final class QuantizedQwen2 {
         QuantizedEmbedding.factory(outputType));
   }
 
+  /**
+   * The projections' weights rounded by GPTQ ({@link Gptq#round}) onto {@code type}'s block grid,
+   * each with its calibration Hessian; the other tensors (embedding, norms, biases) unchanged.
+   * Quantizing the result ({@link #fromTensors(Qwen2Config, Function, QuantType, QuantType)}) or
+   * exporting it as a GGUF of {@code type} stores GPTQ's codes, since round-to-nearest reproduces
+   * them exactly.
+   *
+   * @param tensors HF name → float32 tensor, the adapter already merged
+   * @param hessians HF weight name → its Hessian ({@link CalibrationHessians#collect})
+   * @param type the block grid of the projections
+   * @return HF name → float32 tensor; each projection rounded when first asked for. Never null.
+   * @throws IllegalArgumentException (from the returned function) if a projection has no Hessian of
+   *     its width, or its Hessian is not positive definite after dampening
+   */
+  public static Function<String, FloatTensor> gptqRounded(
+      Function<String, FloatTensor> tensors, Map<String, double[]> hessians, QuantType type) {
+    Objects.requireNonNull(tensors, "tensors are required.");
+    Objects.requireNonNull(hessians, "hessians are required.");
+    Objects.requireNonNull(type, "type is required.");
+    return name -> {
+      FloatTensor t = tensors.apply(name);
+      double[] h = hessians.get(name);
+      if (t == null || !PROJECTION.matcher(name).matches()) {
+        return t;
+      }
+      if (h == null) {
+        throw new IllegalArgumentException(
+            "cannot GPTQ-round " + name + ": the calibration collected no Hessian for it");
+      }
+      return Gptq.round(name, t, h, type, Gptq.DEFAULT_DAMP);
+    };
+  }
+
+  private static final Pattern PROJECTION =
+      Pattern.compile("model\\.layers\\.\\d+\\.(self_attn|mlp)\\.[a-z_]+_proj\\.weight");
+
   private static Linear quantize(int layer, String module, Linear base, QuantType type) {
-    boolean mlp =
-        module.equals("gate_proj") || module.equals("up_proj") || module.equals("down_proj");
-    String name =
-        CheckpointKeys.layer(
-            "model.layers.%d." + (mlp ? "mlp." : "self_attn.") + module + ".weight", layer);
+    String name = CalibrationHessians.weightName(layer, module);
     Linear q = type == QuantType.Q8_0 ? Int8Linear.of(name, base) : Q4Linear.of(name, base);
     base.weight().close(); // frees the float32 copy now; the bias stays with the model
     return q;

@@ -1,16 +1,25 @@
 package dev.qcat.inference.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qcat.inference.calibration.TemperatureScaling;
+import dev.qcat.inference.io.GgufReader;
+import dev.qcat.inference.io.HfCheckpoint;
 import dev.qcat.inference.io.SafetensorsDtype;
 import dev.qcat.inference.model.RandomCheckpoint;
+import dev.qcat.inference.quant.QuantType;
+import dev.qcat.inference.quant.QuantizedMatrix;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,6 +94,100 @@ class QuantCliTest {
       // refit on the evaluated set itself: the NLL at the refit T is at most that at T = 1
       assertTrue(j.get("nll_after").asDouble() <= j.get("nll_before").asDouble() + 1e-9, r.out());
     }
+  }
+
+  @Test
+  void gptqRoundsTheExportedAndTheServedWeightsAlike() throws IOException {
+    Path gguf = dir.resolve("gptq-Q4_0.gguf");
+    QcatTest.Run export =
+        QcatTest.qcat(
+            "export-gguf",
+            "--model",
+            model.toString(),
+            "--type",
+            "Q4_0",
+            "--gptq",
+            dataset.toString(),
+            "--out",
+            gguf.toString());
+    assertEquals(0, export.code(), export.err());
+    assertTrue(
+        export.err().contains("GPTQ calibration: 6 questions from " + dataset), export.err());
+    // The same rounding in-process (the calibration is deterministic) ...
+    GptqOptions options = new GptqOptions();
+    options.file = dataset;
+    options.samples = GptqOptions.DEFAULT_SAMPLES;
+    String name = "model.layers.1.mlp.down_proj.weight";
+    float[] rounded;
+    float[] plain;
+    try (HfCheckpoint c = HfCheckpoint.load(model)) {
+      rounded =
+          options
+              .apply(
+                  model,
+                  c.config(),
+                  c::tensor,
+                  QuantType.Q4_0,
+                  new PrintWriter(Writer.nullWriter()))
+              .apply(name)
+              .data();
+      plain = c.tensor(name).data();
+    }
+    // ... is what the file holds, block for block: llama.cpp reads GPTQ's codes.
+    try (GgufReader r = GgufReader.open(gguf)) {
+      assertArrayEquals(rounded, r.readTensor("blk.1.ffn_down.weight"));
+    }
+    QuantizedMatrix rtn =
+        QuantizedMatrix.quantize(name, new long[] {64, 128}, plain, QuantType.Q4_0);
+    float[] rtnValues = new float[plain.length];
+    rtn.dequantizeRows(0, 64, rtnValues);
+    assertFalse(Arrays.equals(rtnValues, rounded), "GPTQ left round-to-nearest's weights");
+
+    QcatTest.Run eval =
+        QcatTest.qcat(
+            "eval",
+            "--model",
+            model.toString(),
+            "--labels",
+            labels.toString(),
+            "--input",
+            dataset.toString(),
+            "--quant",
+            "Q8_0",
+            "--gptq",
+            dataset.toString(),
+            "--gptq-samples",
+            "4");
+    assertEquals(0, eval.code(), eval.err());
+    assertTrue(eval.err().contains("GPTQ calibration: 4 questions"), eval.err());
+
+    QcatTest.Run f32 =
+        QcatTest.qcat(
+            "classify",
+            "--model",
+            model.toString(),
+            "--labels",
+            labels.toString(),
+            "--gptq",
+            dataset.toString(),
+            "--text",
+            "x");
+    assertEquals(2, f32.code(), f32.err());
+    assertTrue(f32.err().contains("--gptq goes with --quant Q8_0 or Q4_0"), f32.err());
+
+    QcatTest.Run f16 =
+        QcatTest.qcat(
+            "export-gguf",
+            "--model",
+            model.toString(),
+            "--type",
+            "F16",
+            "--gptq",
+            dataset.toString(),
+            "--out",
+            dir.resolve("x.gguf").toString());
+    assertEquals(2, f16.code(), f16.err());
+    assertTrue(f16.err().contains("--gptq needs --type Q8_0 or Q4_0, not F16"), f16.err());
   }
 
   @Test

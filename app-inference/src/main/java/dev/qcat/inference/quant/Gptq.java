@@ -1,0 +1,269 @@
+package dev.qcat.inference.quant;
+
+import dev.qcat.inference.io.FloatTensor;
+import dev.qcat.inference.io.HalfFloats;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * GPTQ rounding of a weight matrix onto the GGML block grid of {@link QuantType#Q8_0} or {@link
+ * QuantType#Q4_0}: the weights are rounded one input column at a time, and each column's rounding
+ * error is pushed onto the columns not yet rounded, weighted by the inverse Hessian of the layer's
+ * squared output error, so that {@code ‖W·X − Q·X‖²} over calibration inputs X is smaller than with
+ * round-to-nearest (RTN).
+ *
+ * <p>Source: Frantar, Ashkboos, Hoefler, Alistarh, "GPTQ: Accurate Post-Training Quantization for
+ * Generative Pre-trained Transformers" (ICLR 2023), Algorithm 1, with the dampening of its
+ * reference code ({@code gptq.py}: {@code H += percdamp · mean(diag H) · I}) and groups of 32 along
+ * the input dimension, each group's scale taken from the group's weights when the group is reached,
+ * as the reference code's {@code groupsize} option does. The grid is GGML's ({@code ggml-quants.c},
+ * {@code quantize_row_q8_0_ref} / {@code quantize_row_q4_0_ref}): Q8_0 codes in [−127, 127] times d
+ * = amax/127; Q4_0 codes in [0, 15], value (q − 8)·d, d = max/−8 with max the signed value of
+ * largest magnitude; d rounded to float16 as the block stores it.
+ *
+ * <p><b>The result is a float32 matrix on the grid that round-to-nearest reproduces exactly.</b> In
+ * each block, the weight that set the scale is given the extreme code (±127 for Q8_0, 0 for Q4_0;
+ * its rounding error is pushed on like any other), so quantizing the returned matrix again with
+ * {@link Q8_0#quantizeBlock} or {@link Q4_0#quantizeBlock} finds the same scale and the same codes.
+ * Every consumer of float weights ({@link QuantizedMatrix#quantize}, the GGUF export) therefore
+ * stores GPTQ's codes without knowing about GPTQ, and llama.cpp reads them as ordinary Q8_0 / Q4_0
+ * blocks.
+ *
+ * <p>Cost: rows · cols²/2 multiply-adds for the updates plus cols³/3 for the Cholesky factor and
+ * its triangular inverse, in Java doubles, one matrix at a time; memory: three cols × cols double
+ * arrays.
+ */
+public final class Gptq {
+
+  /** The dampening fraction of GPTQ's reference code ({@code percdamp = .01}). */
+  public static final double DEFAULT_DAMP = 0.01;
+
+  private Gptq() {}
+
+  /**
+   * Rounds a weight matrix with GPTQ onto the {@code type} block grid.
+   *
+   * @param name tensor name, for error messages
+   * @param weight (rows, cols) float32, PyTorch order (out, in); not modified
+   * @param hessian (cols, cols) row-major, the sum over calibration inputs x (each a column of
+   *     width cols) of x·xᵀ (GPTQ's H up to the factor 2/N, which does not change the result);
+   *     symmetric positive semi-definite
+   * @param type the block grid, {@link QuantType#Q8_0} or {@link QuantType#Q4_0}
+   * @param dampFraction added to the diagonal, as a fraction of its mean (≥ 0; {@link
+   *     #DEFAULT_DAMP} as in the reference code)
+   * @return (rows, cols) float32 on the grid; {@link QuantizedMatrix#quantize} of it has the same
+   *     values. Never null.
+   * @throws IllegalArgumentException if the weight is not 2-D, cols is not a multiple of 32, the
+   *     Hessian's length is not cols², or it is not positive definite after dampening
+   */
+  public static FloatTensor round(
+      String name, FloatTensor weight, double[] hessian, QuantType type, double dampFraction) {
+    Objects.requireNonNull(weight, "weight is required.");
+    Objects.requireNonNull(hessian, "hessian is required.");
+    Objects.requireNonNull(type, "type is required.");
+    long[] shape = weight.shape();
+    if (shape.length != 2) {
+      throw new IllegalArgumentException(
+          "cannot GPTQ-round " + name + " of shape " + Arrays.toString(shape) + ": expected 2-D");
+    }
+    Q8_0.checkRowLength(name, shape, type.name());
+    int rows = (int) shape[0];
+    int cols = (int) shape[1];
+    if (hessian.length != (long) cols * cols) {
+      throw new IllegalArgumentException(
+          "cannot GPTQ-round "
+              + name
+              + ": the Hessian has "
+              + hessian.length
+              + " values but "
+              + cols
+              + " input columns need "
+              + (long) cols * cols);
+    }
+    if (!(dampFraction >= 0)) {
+      throw new IllegalArgumentException("dampFraction must be >= 0 but is " + dampFraction);
+    }
+    double[] u = upperCholeskyOfInverse(name, dampened(hessian, cols, dampFraction), cols);
+    float[] w = weight.data();
+    float[] out = new float[rows * cols];
+    double[] row = new double[cols];
+    // Rows are independent given U (GPTQ's updates mix columns only), so each row is rounded in
+    // full before the next: the same arithmetic as the column sweep over all rows at once.
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        row[c] = w[r * cols + c];
+      }
+      roundRow(row, u, cols, type, out, r * cols);
+    }
+    return new FloatTensor(shape.clone(), out);
+  }
+
+  /** Attempts at a block's scale before the largest weight is pinned to the extreme code. */
+  static final int SCALE_ATTEMPTS = 4;
+
+  private static void roundRow(
+      double[] row, double[] u, int cols, QuantType type, float[] out, int outFrom) {
+    int block = QuantizedMatrix.BLOCK;
+    double[] saved = new double[cols];
+    int[] codes = new int[block];
+    for (int b = 0; b < cols; b += block) {
+      System.arraycopy(row, b, saved, b, cols - b);
+      // The block's scale, from its current (already updated) weights, as RTN would set it.
+      float amax = 0;
+      float max = 0;
+      int largest = -1;
+      for (int j = b; j < b + block; j++) {
+        float v = (float) row[j];
+        if (amax < Math.abs(v)) {
+          amax = Math.abs(v);
+          max = v;
+          largest = j;
+        }
+      }
+      float raw = type == QuantType.Q8_0 ? amax / 127f : max / -8f;
+      for (int attempt = 1; ; attempt++) {
+        boolean pin = attempt == SCALE_ATTEMPTS;
+        roundBlock(row, u, cols, b, type, raw, pin ? largest : -1, codes, out, outFrom);
+        // Round-to-nearest of the result must find this scale again: some code must be the
+        // extreme one (±127; Q4_0: value −8·d). Else shrink the scale so that the largest code
+        // reaches it, and round the block again from the same starting weights.
+        int extreme = 0;
+        for (int c : codes) {
+          extreme = Math.max(extreme, type == QuantType.Q8_0 ? Math.abs(c) : -c);
+        }
+        int target = type == QuantType.Q8_0 ? 127 : 8;
+        if (raw == 0f || extreme == target || pin) {
+          break;
+        }
+        System.arraycopy(saved, b, row, b, cols - b);
+        if (extreme > 0) {
+          raw = raw * extreme / target;
+        } else {
+          attempt = SCALE_ATTEMPTS - 1; // no code on the scale's side: pin at once
+        }
+      }
+    }
+  }
+
+  /**
+   * Rounds columns [b, b + 32) of one row with the block scale {@code raw}, pushing the errors on.
+   */
+  private static void roundBlock(
+      double[] row,
+      double[] u,
+      int cols,
+      int b,
+      QuantType type,
+      float raw,
+      int pinned,
+      int[] codes,
+      float[] out,
+      int outFrom) {
+    double d = HalfFloats.f16ToFloat(HalfFloats.floatToF16(raw)); // as the block stores it
+    float id = raw != 0f ? 1f / raw : 0f; // ggml picks the codes with the unrounded scale
+    for (int i = b; i < b + QuantizedMatrix.BLOCK; i++) {
+      double x = row[i];
+      int q;
+      if (d == 0) {
+        q = 0;
+      } else if (type == QuantType.Q8_0) {
+        q =
+            i == pinned
+                ? (x < 0 ? -127 : 127)
+                : Math.max(-127, Math.min(127, Q8_0.roundHalfAwayFromZero((float) x * id)));
+      } else {
+        q = i == pinned ? -8 : Math.max(0, Math.min(15, (int) ((float) x * id + 8.5f))) - 8;
+      }
+      codes[i - b] = q;
+      double v = q * d;
+      out[outFrom + i] = (float) v;
+      double err = (x - v) / u[i * cols + i];
+      for (int j = i + 1; j < cols; j++) {
+        row[j] -= err * u[i * cols + j];
+      }
+    }
+  }
+
+  private static double[] dampened(double[] hessian, int n, double dampFraction) {
+    double[] h = hessian.clone();
+    double mean = 0;
+    for (int i = 0; i < n; i++) {
+      mean += h[i * n + i];
+    }
+    mean /= n;
+    for (int i = 0; i < n; i++) {
+      // An input that was always zero carries no information: its weight is free, as in the
+      // reference code (H[dead, dead] = 1).
+      if (h[i * n + i] == 0) {
+        h[i * n + i] = 1;
+      }
+      h[i * n + i] += dampFraction * (mean > 0 ? mean : 1);
+    }
+    return h;
+  }
+
+  /**
+   * U, upper triangular, with UᵀU = H⁻¹ (the reference code's {@code
+   * torch.linalg.cholesky(torch.cholesky_inverse(torch.linalg.cholesky(H)), upper=True)}), without
+   * forming H⁻¹: with P the order-reversing permutation and P·H·P = L·Lᵀ, H⁻¹ = (P·L⁻¹·P)ᵀ(P·L⁻¹·P)
+   * and P·L⁻¹·P is upper triangular, so U = P·L⁻¹·P.
+   */
+  static double[] upperCholeskyOfInverse(String name, double[] h, int n) {
+    double[] reversed = new double[n * n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        reversed[i * n + j] = h[(n - 1 - i) * n + (n - 1 - j)];
+      }
+    }
+    double[] l = cholesky(name, reversed, n);
+    // M = L⁻¹ by forward substitution, one column of M (a row of mt) at a time.
+    double[] mt = new double[n * n];
+    for (int j = 0; j < n; j++) {
+      int col = j * n;
+      mt[col + j] = 1 / l[j * n + j];
+      for (int i = j + 1; i < n; i++) {
+        double s = 0;
+        int li = i * n;
+        for (int k = j; k < i; k++) {
+          s += l[li + k] * mt[col + k];
+        }
+        mt[col + i] = -s / l[li + i];
+      }
+    }
+    double[] u = new double[n * n];
+    for (int i = 0; i < n; i++) {
+      for (int j = i; j < n; j++) {
+        u[i * n + j] = mt[(n - 1 - j) * n + (n - 1 - i)]; // M[n-1-i][n-1-j]
+      }
+    }
+    return u;
+  }
+
+  private static double[] cholesky(String name, double[] a, int n) {
+    double[] l = new double[n * n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j <= i; j++) {
+        double s = a[i * n + j];
+        for (int k = 0; k < j; k++) {
+          s -= l[i * n + k] * l[j * n + k];
+        }
+        if (i == j) {
+          if (!(s > 0)) {
+            throw new IllegalArgumentException(
+                "cannot GPTQ-round "
+                    + name
+                    + ": the calibration Hessian is not positive definite (pivot "
+                    + s
+                    + " at column "
+                    + i
+                    + "); raise the dampening");
+          }
+          l[i * n + i] = Math.sqrt(s);
+        } else {
+          l[i * n + j] = s / l[j * n + j];
+        }
+      }
+    }
+    return l;
+  }
+}
