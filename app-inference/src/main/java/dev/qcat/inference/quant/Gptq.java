@@ -1,9 +1,15 @@
 package dev.qcat.inference.quant;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import dev.qcat.inference.io.FloatTensor;
 import dev.qcat.inference.io.HalfFloats;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * GPTQ rounding of a weight matrix onto the GGML block grid of {@link QuantType#Q8_0} or {@link
@@ -29,9 +35,10 @@ import java.util.Objects;
  * stores GPTQ's codes without knowing about GPTQ, and llama.cpp reads them as ordinary Q8_0 / Q4_0
  * blocks.
  *
- * <p>Cost: rows · cols²/2 multiply-adds for the updates plus cols³/3 for the Cholesky factor and
- * its triangular inverse, in Java doubles, one matrix at a time; memory: three cols × cols double
- * arrays.
+ * <p>Cost: rows · cols²/2 multiply-adds for the updates (Java doubles, rows in parallel on the
+ * common fork-join pool), plus the Cholesky factor of the cols × cols Hessian (blocked: libtorch
+ * float64 GEMM for all but the 128-wide diagonal panels) and its triangular inverse (libtorch);
+ * memory: a few cols × cols double arrays.
  */
 public final class Gptq {
 
@@ -86,15 +93,18 @@ public final class Gptq {
     double[] u = upperCholeskyOfInverse(name, dampened(hessian, cols, dampFraction), cols);
     float[] w = weight.data();
     float[] out = new float[rows * cols];
-    double[] row = new double[cols];
     // Rows are independent given U (GPTQ's updates mix columns only), so each row is rounded in
-    // full before the next: the same arithmetic as the column sweep over all rows at once.
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++) {
-        row[c] = w[r * cols + c];
-      }
-      roundRow(row, u, cols, type, out, r * cols);
-    }
+    // full on its own, rows in parallel: the same arithmetic as the column sweep over all rows.
+    IntStream.range(0, rows)
+        .parallel()
+        .forEach(
+            r -> {
+              double[] row = new double[cols];
+              for (int c = 0; c < cols; c++) {
+                row[c] = w[r * cols + c];
+              }
+              roundRow(row, u, cols, type, out, r * cols);
+            });
     return new FloatTensor(shape.clone(), out);
   }
 
@@ -215,31 +225,67 @@ public final class Gptq {
         reversed[i * n + j] = h[(n - 1 - i) * n + (n - 1 - j)];
       }
     }
-    double[] l = cholesky(name, reversed, n);
-    // M = L⁻¹ by forward substitution, one column of M (a row of mt) at a time.
-    double[] mt = new double[n * n];
-    for (int j = 0; j < n; j++) {
-      int col = j * n;
-      mt[col + j] = 1 / l[j * n + j];
-      for (int i = j + 1; i < n; i++) {
-        double s = 0;
-        int li = i * n;
-        for (int k = j; k < i; k++) {
-          s += l[li + k] * mt[col + k];
-        }
-        mt[col + i] = -s / l[li + i];
-      }
+    double[] mi; // M = L⁻¹, lower triangular
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+      NDArray l = manager.create(cholesky(name, reversed, n, manager), new Shape(n, n));
+      mi = l.inverse().toDoubleArray();
     }
     double[] u = new double[n * n];
     for (int i = 0; i < n; i++) {
       for (int j = i; j < n; j++) {
-        u[i * n + j] = mt[(n - 1 - j) * n + (n - 1 - i)]; // M[n-1-i][n-1-j]
+        u[i * n + j] = mi[(n - 1 - i) * n + (n - 1 - j)]; // M[n-1-i][n-1-j]
       }
     }
     return u;
   }
 
-  private static double[] cholesky(String name, double[] a, int n) {
+  /** Columns per panel of the blocked Cholesky factorization. */
+  private static final int PANEL = 128;
+
+  /**
+   * Blocked (right-looking) Cholesky factorization H = L·Lᵀ: each diagonal panel factored in Java,
+   * the panel below it solved and the trailing matrix updated by libtorch (float64 GEMM), which
+   * does almost all of the n³/3 multiply-adds. Golub and Van Loan, Matrix Computations, §4.2.
+   */
+  private static double[] cholesky(String name, double[] a, int n, NDManager manager) {
+    double[] l = new double[n * n];
+    NDArray trailing = manager.create(a, new Shape(n, n));
+    for (int k0 = 0; k0 < n; k0 += PANEL) {
+      int k1 = Math.min(n, k0 + PANEL);
+      int b = k1 - k0;
+      int rest = n - k1;
+      try (NDManager step = manager.newSubManager()) {
+        NDArray view = trailing.get(new NDIndex("0:{}, 0:{}", b, b));
+        view.attach(step);
+        double[] lkk = cholesky(name, view.toDoubleArray(), b, k0);
+        for (int i = 0; i < b; i++) {
+          System.arraycopy(lkk, i * b, l, (k0 + i) * n + k0, i + 1);
+        }
+        if (rest == 0) {
+          break;
+        }
+        NDArray below = trailing.get(new NDIndex("{}:, 0:{}", b, b));
+        below.attach(step);
+        NDArray lkkT = step.create(lkk, new Shape(b, b)).inverse().transpose();
+        NDArray lik = below.matMul(lkkT); // (rest, b): L[k1:, k0:k1] = A[k1:, k0:k1]·L_kk⁻ᵀ
+        double[] li = lik.toDoubleArray();
+        for (int i = 0; i < rest; i++) {
+          System.arraycopy(li, i * b, l, (k1 + i) * n + k0, b);
+        }
+        NDArray old = trailing.get(new NDIndex("{}:, {}:", b, b));
+        old.attach(step);
+        NDArray next = old.sub(lik.matMul(lik.transpose()));
+        next.attach(manager);
+        trailing.close();
+        trailing = next;
+      }
+    }
+    trailing.close();
+    return l;
+  }
+
+  /** Unblocked Cholesky of an n × n panel whose first column is column {@code offset} of H. */
+  private static double[] cholesky(String name, double[] a, int n, int offset) {
     double[] l = new double[n * n];
     for (int i = 0; i < n; i++) {
       for (int j = 0; j <= i; j++) {
@@ -255,7 +301,7 @@ public final class Gptq {
                     + ": the calibration Hessian is not positive definite (pivot "
                     + s
                     + " at column "
-                    + i
+                    + (offset + i)
                     + "); raise the dampening");
           }
           l[i * n + i] = Math.sqrt(s);

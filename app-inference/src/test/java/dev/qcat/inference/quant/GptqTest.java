@@ -164,6 +164,47 @@ class GptqTest {
   }
 
   @Test
+  void upperCholeskyOfInverseIsRightAcrossPanels() {
+    int n = 300; // the factorization works in panels of 128: two full ones and a partial one
+    Random r = new Random(8);
+    double[] x = new double[400 * n];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = r.nextGaussian() * (1 + (i % n) % 5);
+    }
+    double[] h = new double[n * n];
+    for (int t = 0; t < 400; t++) {
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          h[i * n + j] += x[t * n + i] * x[t * n + j];
+        }
+      }
+    }
+    double[] u = Gptq.upperCholeskyOfInverse("h", h, n);
+    double[] hinvRow = new double[n];
+    double worst = 0;
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < i; j++) {
+        assertEquals(0.0, u[i * n + j], "U[" + i + "][" + j + "]");
+      }
+      // row i of UᵀU, then (UᵀU·H)[i][·] against the identity
+      java.util.Arrays.fill(hinvRow, 0);
+      for (int m = 0; m <= i; m++) {
+        for (int k = m; k < n; k++) {
+          hinvRow[k] += u[m * n + i] * u[m * n + k];
+        }
+      }
+      for (int j = 0; j < n; j++) {
+        double s = 0;
+        for (int k = 0; k < n; k++) {
+          s += hinvRow[k] * h[k * n + j];
+        }
+        worst = Math.max(worst, Math.abs(s - (i == j ? 1 : 0)));
+      }
+    }
+    assertTrue(worst < 1e-9, "worst |(H⁻¹H − I)| " + worst);
+  }
+
+  @Test
   void refusesAWrongHessianARaggedRowOrANegativeDampening() {
     FloatTensor w = weight(5);
     IllegalArgumentException e =
