@@ -50,7 +50,7 @@ final class GptqOptions {
   int samples;
 
   /** The Hessians of the last calibration, kept for the next side of the same command. */
-  private Map<String, double[]> hessians;
+  private Map<String, float[]> hessians;
 
   private Path hessiansOf;
 
@@ -93,7 +93,7 @@ final class GptqOptions {
     if (hessians != null && hessiansOf.equals(dir)) {
       // e.g. eval --compare-quant: the Q8_0 side, the Q4_0 side and the GGUF for llama.cpp
       // round the same merged weights; the calibration only depends on them.
-      return QuantizedQwen2.gptqRounded(tensors, hessians, type);
+      return withProgress(QuantizedQwen2.gptqRounded(tensors, hessians, type), err);
     }
     List<SeedExample> picked = evenlySpaced(d.examples(), samples);
     long t0 = System.nanoTime();
@@ -131,7 +131,30 @@ final class GptqOptions {
         (System.nanoTime() - t0) / 1e9,
         type);
     err.flush();
-    return QuantizedQwen2.gptqRounded(tensors, hessians, type);
+    return withProgress(QuantizedQwen2.gptqRounded(tensors, hessians, type), err);
+  }
+
+  /** Reports each projection as it is rounded (seconds to minutes each at the 0.5B shapes). */
+  private Function<String, FloatTensor> withProgress(
+      Function<String, FloatTensor> rounded, PrintWriter err) {
+    int total = hessians.size();
+    int[] done = {0};
+    long t0 = System.nanoTime();
+    return name -> {
+      FloatTensor t = rounded.apply(name);
+      if (hessians.containsKey(name)) {
+        done[0]++;
+        err.printf(
+            Locale.ROOT,
+            "\rGPTQ rounding: %d/%d projections, %.0f s%s",
+            done[0],
+            total,
+            (System.nanoTime() - t0) / 1e9,
+            done[0] == total ? "\n" : "");
+        err.flush();
+      }
+      return t;
+    };
   }
 
   /** Up to {@code n} examples spread evenly through the list (all of them if it is shorter). */

@@ -52,8 +52,8 @@ public final class Gptq {
    *
    * @param name tensor name, for error messages
    * @param weight (rows, cols) float32, PyTorch order (out, in); not modified
-   * @param hessian (cols, cols) row-major, the sum over calibration inputs x (each a column of
-   *     width cols) of x·xᵀ (GPTQ's H up to the factor 2/N, which does not change the result);
+   * @param hessian (cols, cols) row-major float32, the sum over calibration inputs x (each a column
+   *     of width cols) of x·xᵀ (GPTQ's H up to the factor 2/N, which does not change the result);
    *     symmetric positive semi-definite
    * @param type the block grid, {@link QuantType#Q8_0} or {@link QuantType#Q4_0}
    * @param dampFraction added to the diagonal, as a fraction of its mean (≥ 0; {@link
@@ -64,7 +64,7 @@ public final class Gptq {
    *     Hessian's length is not cols², or it is not positive definite after dampening
    */
   public static FloatTensor round(
-      String name, FloatTensor weight, double[] hessian, QuantType type, double dampFraction) {
+      String name, FloatTensor weight, float[] hessian, QuantType type, double dampFraction) {
     Objects.requireNonNull(weight, "weight is required.");
     Objects.requireNonNull(hessian, "hessian is required.");
     Objects.requireNonNull(type, "type is required.");
@@ -194,8 +194,11 @@ public final class Gptq {
     }
   }
 
-  private static double[] dampened(double[] hessian, int n, double dampFraction) {
-    double[] h = hessian.clone();
+  private static double[] dampened(float[] hessian, int n, double dampFraction) {
+    double[] h = new double[hessian.length];
+    for (int i = 0; i < h.length; i++) {
+      h[i] = hessian[i];
+    }
     double mean = 0;
     for (int i = 0; i < n; i++) {
       mean += h[i * n + i];

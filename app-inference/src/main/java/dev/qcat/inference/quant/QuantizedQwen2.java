@@ -145,13 +145,13 @@ public final class QuantizedQwen2 {
    *     its width, or its Hessian is not positive definite after dampening
    */
   public static Function<String, FloatTensor> gptqRounded(
-      Function<String, FloatTensor> tensors, Map<String, double[]> hessians, QuantType type) {
+      Function<String, FloatTensor> tensors, Map<String, float[]> hessians, QuantType type) {
     Objects.requireNonNull(tensors, "tensors are required.");
     Objects.requireNonNull(hessians, "hessians are required.");
     Objects.requireNonNull(type, "type is required.");
     return name -> {
       FloatTensor t = tensors.apply(name);
-      double[] h = hessians.get(name);
+      float[] h = hessians.get(name);
       if (t == null || !PROJECTION.matcher(name).matches()) {
         return t;
       }

@@ -54,7 +54,7 @@ class GptqTest {
     return x;
   }
 
-  static double[] hessian(double[][] x) {
+  static float[] hessian(double[][] x) {
     double[] h = new double[COLS * COLS];
     for (double[] row : x) {
       for (int i = 0; i < COLS; i++) {
@@ -63,7 +63,11 @@ class GptqTest {
         }
       }
     }
-    return h;
+    float[] f = new float[h.length];
+    for (int i = 0; i < h.length; i++) {
+      f[i] = (float) h[i];
+    }
+    return f;
   }
 
   static FloatTensor weight(long seed) {
@@ -99,7 +103,7 @@ class GptqTest {
 
   @Test
   void roundToNearestReproducesTheGptqGridExactly() {
-    double[] h = hessian(correlatedInputs(512, 1));
+    float[] h = hessian(correlatedInputs(512, 1));
     for (QuantType type : QuantType.values()) {
       FloatTensor g = Gptq.round("w", weight(2), h, type, Gptq.DEFAULT_DAMP);
       assertArrayEquals(new long[] {ROWS, COLS}, g.shape());
@@ -112,7 +116,7 @@ class GptqTest {
   void lowersTheOutputErrorOfRoundToNearestOnCorrelatedInputs() {
     double[][] calibration = correlatedInputs(512, 1);
     double[][] heldOut = correlatedInputs(256, 3);
-    double[] h = hessian(calibration);
+    float[] h = hessian(calibration);
     FloatTensor w = weight(2);
     for (QuantType type : QuantType.values()) {
       double rtn = outputError(w, roundToNearest(w, type), heldOut);
@@ -125,7 +129,7 @@ class GptqTest {
   @Test
   void withUncorrelatedInputsItIsRoundToNearest() {
     // H diagonal: no column's error can be compensated by another, so GPTQ leaves RTN's codes.
-    double[] h = new double[COLS * COLS];
+    float[] h = new float[COLS * COLS];
     for (int i = 0; i < COLS; i++) {
       h[i * COLS + i] = 1 + i;
     }
@@ -210,18 +214,18 @@ class GptqTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> Gptq.round("blk.w", w, new double[10], QuantType.Q8_0, 0.01));
+            () -> Gptq.round("blk.w", w, new float[10], QuantType.Q8_0, 0.01));
     assertTrue(
         e.getMessage().contains("blk.w") && e.getMessage().contains("16384"), e.getMessage());
     FloatTensor ragged = new FloatTensor(new long[] {2, 40}, new float[80]);
     e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> Gptq.round("ragged", ragged, new double[1600], QuantType.Q4_0, 0.01));
+            () -> Gptq.round("ragged", ragged, new float[1600], QuantType.Q4_0, 0.01));
     assertTrue(e.getMessage().contains("ragged"), e.getMessage());
-    double[] h = hessian(correlatedInputs(64, 1));
+    float[] h = hessian(correlatedInputs(64, 1));
     assertThrows(IllegalArgumentException.class, () -> Gptq.round("w", w, h, QuantType.Q8_0, -1));
-    double[] indefinite = new double[COLS * COLS];
+    float[] indefinite = new float[COLS * COLS];
     for (int i = 0; i < COLS; i++) {
       indefinite[i * COLS + i] = i == 3 ? -1000 : 1;
     }
@@ -238,7 +242,7 @@ class GptqTest {
     Map<String, FloatTensor> w = QuantizedQwen2Test.weights();
     int[][] prompt = {QuantizedQwen2Test.PROMPTS[0]};
     int last = prompt[0].length - 1;
-    Map<String, double[]> once =
+    Map<String, float[]> once =
         CalibrationHessians.collect(
             config,
             w::get,
@@ -247,7 +251,7 @@ class GptqTest {
                 model.normedHiddenStates(call, prompt, new int[] {last});
               }
             });
-    Map<String, double[]> twice =
+    Map<String, float[]> twice =
         CalibrationHessians.collect(
             config,
             w::get,
@@ -270,7 +274,7 @@ class GptqTest {
             .count();
     assertEquals(projections, once.size());
     int in = config.hiddenSize();
-    double[] h = once.get(q);
+    float[] h = once.get(q);
     assertEquals(in * in, h.length);
     for (int i = 0; i < in; i++) {
       assertTrue(h[i * in + i] > 0, "diagonal " + i);
