@@ -35,10 +35,11 @@ import java.util.stream.IntStream;
  * stores GPTQ's codes without knowing about GPTQ, and llama.cpp reads them as ordinary Q8_0 / Q4_0
  * blocks.
  *
- * <p>Cost: rows · cols²/2 multiply-adds for the updates (Java doubles, rows in parallel on the
- * common fork-join pool), plus the Cholesky factor of the cols × cols Hessian (blocked: libtorch
- * float64 GEMM for all but the 128-wide diagonal panels) and its triangular inverse (libtorch);
- * memory: a few cols × cols double arrays.
+ * <p>Cost: rows · cols²/2 multiply-adds for the updates (libtorch float64 GEMM between batches of
+ * 128 columns, Java doubles within a batch, rows in parallel on the common fork-join pool), plus
+ * the Cholesky factor of the cols × cols Hessian (blocked: libtorch float64 GEMM for all but the
+ * 128-wide diagonal panels) and its triangular inverse (libtorch); memory: a few cols × cols double
+ * arrays.
  */
 public final class Gptq {
 
@@ -93,31 +94,76 @@ public final class Gptq {
     double[] u = upperCholeskyOfInverse(name, dampened(hessian, cols, dampFraction), cols);
     float[] w = weight.data();
     float[] out = new float[rows * cols];
-    // Rows are independent given U (GPTQ's updates mix columns only), so each row is rounded in
-    // full on its own, rows in parallel: the same arithmetic as the column sweep over all rows.
-    IntStream.range(0, rows)
-        .parallel()
-        .forEach(
-            r -> {
-              double[] row = new double[cols];
-              for (int c = 0; c < cols; c++) {
-                row[c] = w[r * cols + c];
-              }
-              roundRow(row, u, cols, type, out, r * cols);
-            });
+    double[][] rowsW = new double[rows][cols];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        rowsW[r][c] = w[r * cols + c];
+      }
+    }
+    // Lazy batch updates (the paper's §3, step 2): within a batch of columns the errors are pushed
+    // on column by column in Java, rows in parallel (rows are independent given U); onto the
+    // columns after the batch all at once, E·U[batch, after] by libtorch GEMM.
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+      NDArray uAll = manager.create(u, new Shape(cols, cols));
+      for (int c0 = 0; c0 < cols; c0 += LAZY_BATCH) {
+        int from = c0;
+        int to = Math.min(cols, c0 + LAZY_BATCH);
+        int width = to - from;
+        double[] err = new double[rows * width];
+        IntStream.range(0, rows)
+            .parallel()
+            .forEach(
+                r ->
+                    roundColumns(rowsW[r], u, cols, from, to, type, out, r * cols, err, r * width));
+        int rest = cols - to;
+        if (rest == 0) {
+          break;
+        }
+        try (NDManager step = manager.newSubManager()) {
+          NDArray after = uAll.get(new NDIndex("{}:{}, {}:", from, to, to));
+          after.attach(step);
+          double[] update = step.create(err, new Shape(rows, width)).matMul(after).toDoubleArray();
+          IntStream.range(0, rows)
+              .parallel()
+              .forEach(
+                  r -> {
+                    double[] row = rowsW[r];
+                    for (int j = 0; j < rest; j++) {
+                      row[to + j] -= update[r * rest + j];
+                    }
+                  });
+        }
+      }
+    }
     return new FloatTensor(shape.clone(), out);
   }
+
+  /** Columns per lazy batch (a multiple of the block size). */
+  static final int LAZY_BATCH = 128;
 
   /** Attempts at a block's scale before the largest weight is pinned to the extreme code. */
   static final int SCALE_ATTEMPTS = 4;
 
-  private static void roundRow(
-      double[] row, double[] u, int cols, QuantType type, float[] out, int outFrom) {
+  /**
+   * Rounds columns [from, to) of one row, block by block, pushing each column's error onto the
+   * columns before {@code to} and recording it (divided by U's diagonal) in {@code err}.
+   */
+  private static void roundColumns(
+      double[] row,
+      double[] u,
+      int cols,
+      int from,
+      int to,
+      QuantType type,
+      float[] out,
+      int outFrom,
+      double[] err,
+      int errFrom) {
     int block = QuantizedMatrix.BLOCK;
-    double[] saved = new double[cols];
+    double[] saved = new double[to - from];
     int[] codes = new int[block];
-    for (int b = 0; b < cols; b += block) {
-      System.arraycopy(row, b, saved, b, cols - b);
+    for (int b = from; b < to; b += block) {
+      System.arraycopy(row, b, saved, 0, to - b);
       // The block's scale, from its current (already updated) weights, as RTN would set it.
       float amax = 0;
       float max = 0;
@@ -133,7 +179,20 @@ public final class Gptq {
       float raw = type == QuantType.Q8_0 ? amax / 127f : max / -8f;
       for (int attempt = 1; ; attempt++) {
         boolean pin = attempt == SCALE_ATTEMPTS;
-        roundBlock(row, u, cols, b, type, raw, pin ? largest : -1, codes, out, outFrom);
+        roundBlock(
+            row,
+            u,
+            cols,
+            b,
+            to,
+            type,
+            raw,
+            pin ? largest : -1,
+            codes,
+            out,
+            outFrom,
+            err,
+            errFrom + b - from);
         // Round-to-nearest of the result must find this scale again: some code must be the
         // extreme one (±127; Q4_0: value −8·d). Else shrink the scale so that the largest code
         // reaches it, and round the block again from the same starting weights.
@@ -145,7 +204,7 @@ public final class Gptq {
         if (raw == 0f || extreme == target || pin) {
           break;
         }
-        System.arraycopy(saved, b, row, b, cols - b);
+        System.arraycopy(saved, 0, row, b, to - b);
         if (extreme > 0) {
           raw = raw * extreme / target;
         } else {
@@ -156,19 +215,23 @@ public final class Gptq {
   }
 
   /**
-   * Rounds columns [b, b + 32) of one row with the block scale {@code raw}, pushing the errors on.
+   * Rounds columns [b, b + 32) of one row with the block scale {@code raw}, pushing the errors onto
+   * the columns before {@code to}.
    */
   private static void roundBlock(
       double[] row,
       double[] u,
       int cols,
       int b,
+      int to,
       QuantType type,
       float raw,
       int pinned,
       int[] codes,
       float[] out,
-      int outFrom) {
+      int outFrom,
+      double[] errs,
+      int errFrom) {
     double d = HalfFloats.f16ToFloat(HalfFloats.floatToF16(raw)); // as the block stores it
     float id = raw != 0f ? 1f / raw : 0f; // ggml picks the codes with the unrounded scale
     for (int i = b; i < b + QuantizedMatrix.BLOCK; i++) {
@@ -188,7 +251,8 @@ public final class Gptq {
       double v = q * d;
       out[outFrom + i] = (float) v;
       double err = (x - v) / u[i * cols + i];
-      for (int j = i + 1; j < cols; j++) {
+      errs[errFrom + i - b] = err;
+      for (int j = i + 1; j < to; j++) {
         row[j] -= err * u[i * cols + j];
       }
     }
