@@ -96,20 +96,23 @@ class QuantCliTest {
     }
   }
 
+  private static QcatTest.Run exportWithGptq(String type, Path out) {
+    return QcatTest.qcat(
+        "export-gguf",
+        "--model",
+        model.toString(),
+        "--type",
+        type,
+        "--gptq",
+        dataset.toString(),
+        "--out",
+        out.toString());
+  }
+
   @Test
   void gptqRoundsTheExportedAndTheServedWeightsAlike() throws IOException {
     Path gguf = dir.resolve("gptq-Q4_0.gguf");
-    QcatTest.Run export =
-        QcatTest.qcat(
-            "export-gguf",
-            "--model",
-            model.toString(),
-            "--type",
-            "Q4_0",
-            "--gptq",
-            dataset.toString(),
-            "--out",
-            gguf.toString());
+    QcatTest.Run export = exportWithGptq("Q4_0", gguf);
     assertEquals(0, export.code(), export.err());
     assertTrue(
         export.err().contains("GPTQ calibration: 6 questions from " + dataset), export.err());
@@ -175,17 +178,7 @@ class QuantCliTest {
     assertEquals(2, f32.code(), f32.err());
     assertTrue(f32.err().contains("--gptq goes with --quant Q8_0 or Q4_0"), f32.err());
 
-    QcatTest.Run f16 =
-        QcatTest.qcat(
-            "export-gguf",
-            "--model",
-            model.toString(),
-            "--type",
-            "F16",
-            "--gptq",
-            dataset.toString(),
-            "--out",
-            dir.resolve("x.gguf").toString());
+    QcatTest.Run f16 = exportWithGptq("F16", dir.resolve("x.gguf"));
     assertEquals(2, f16.code(), f16.err());
     assertTrue(f16.err().contains("--gptq needs --type Q8_0 or Q4_0, not F16"), f16.err());
   }
