@@ -8,8 +8,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code qcat} tool: {@code download}, {@code init-random}, {@code classify}, {@code eval},
- * {@code train}, {@code export-gguf}, {@code bench}. Run it with {@code bin/qcat} from the
- * repository root.
+ * {@code train}, {@code export-gguf}, {@code merge}, {@code bench}. Run it with {@code bin/qcat}
+ * from the repository root.
  */
 @Command(
     name = "qcat",
@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       EvalCommand.class,
       TrainCommand.class,
       ExportGgufCommand.class,
+      MergeCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -157,6 +157,15 @@ public final class HfCheckpoint implements AutoCloseable {
   }
 
   /**
+   * @param name tensor name
+   * @return the tensor's dimensions (PyTorch order), read from the file header only; a copy
+   * @throws IllegalArgumentException if absent
+   */
+  public long[] shape(String name) {
+    return reader(name).tensors().get(name).shape().clone();
+  }
+
+  /**
    * Reads one tensor, widened to float32.
    *
    * @param name tensor name

@@ -284,7 +284,7 @@ class QcatTest {
   @Test
   void everySubcommandHasHelp() {
     for (String c :
-        List.of("download", "init-random", "classify", "eval", "export-gguf", "bench")) {
+        List.of("download", "init-random", "classify", "eval", "export-gguf", "merge", "bench")) {
       Run r = qcat(c, "--help");
       assertEquals(0, r.code(), c);
       assertTrue(r.out().contains("Usage: qcat " + c), r.out());
