@@ -1,11 +1,15 @@
 package dev.qcat.inference.cli;
 
+import dev.qcat.inference.io.FloatTensor;
+import dev.qcat.inference.io.HfCheckpoint;
+import dev.qcat.inference.lora.PeftAdapterIO;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /** Small helpers shared by the subcommands. */
 final class Cli {
@@ -49,5 +53,17 @@ final class Cli {
       throw new UsageException(option + " " + p + ": no such directory");
     }
     return p;
+  }
+
+  /**
+   * The checkpoint's tensors, float32 by HF name, with the PEFT adapter in {@code adapter} merged
+   * in when it is not null ({@link dev.qcat.inference.lora.LoraAdapter#mergedInto}).
+   *
+   * @throws IllegalArgumentException if the adapter does not fit the base model
+   */
+  static Function<String, FloatTensor> tensors(HfCheckpoint checkpoint, Path adapter) {
+    return adapter == null
+        ? checkpoint::tensor
+        : PeftAdapterIO.load(adapter).mergedInto(checkpoint);
   }
 }

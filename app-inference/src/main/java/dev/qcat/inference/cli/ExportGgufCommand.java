@@ -5,8 +5,6 @@ import dev.qcat.inference.io.GgufType;
 import dev.qcat.inference.io.HfCheckpoint;
 import dev.qcat.inference.io.OllamaModelfile;
 import dev.qcat.inference.io.Qwen2GgufExporter;
-import dev.qcat.inference.lora.LoraAdapter;
-import dev.qcat.inference.lora.PeftAdapterIO;
 import dev.qcat.inference.quant.QuantType;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -88,12 +86,7 @@ final class ExportGgufCommand implements Callable<Integer> {
     long bytes;
     try (HfCheckpoint checkpoint = HfCheckpoint.load(model)) {
       GgufType outputType = pure ? ggufType : Qwen2GgufExporter.outputType(ggufType);
-      Function<String, FloatTensor> tensors = checkpoint::tensor;
-      if (adapter != null) {
-        LoraAdapter lora = PeftAdapterIO.load(adapter);
-        lora.checkAgainst(checkpoint.config());
-        tensors = lora.applyTo(checkpoint.config(), checkpoint::tensor);
-      }
+      Function<String, FloatTensor> tensors = Cli.tensors(checkpoint, adapter);
       if (gptq.enabled()) {
         if (ggufType != GgufType.Q8_0 && ggufType != GgufType.Q4_0) {
           throw new UsageException("--gptq needs --type Q8_0 or Q4_0, not " + ggufType);

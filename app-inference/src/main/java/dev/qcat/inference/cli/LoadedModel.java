@@ -180,11 +180,8 @@ final class LoadedModel implements AutoCloseable {
       QuantType outputType = pure ? q : q.defaultOutputType();
       if (gptq.enabled()) {
         try (HfCheckpoint ckpt = HfCheckpoint.load(dir)) {
-          Function<String, FloatTensor> tensors = ckpt::tensor;
-          if (lora != null) {
-            lora.checkAgainst(ckpt.config());
-            tensors = lora.applyTo(ckpt.config(), ckpt::tensor);
-          }
+          Function<String, FloatTensor> tensors =
+              lora == null ? ckpt::tensor : lora.mergedInto(ckpt);
           model =
               QuantizedQwen2.fromTensors(
                   ckpt.config(), gptq.apply(dir, ckpt.config(), tensors, q, err), q, outputType);
@@ -196,8 +193,7 @@ final class LoadedModel implements AutoCloseable {
       LoraAdapter lora = PeftAdapterIO.load(adapter.get());
       calibration = TemperatureScaling.loadOrIdentity(adapter.get());
       try (HfCheckpoint ckpt = HfCheckpoint.load(dir)) {
-        lora.checkAgainst(ckpt.config());
-        model = Qwen2Model.fromTensors(ckpt.config(), lora.applyTo(ckpt.config(), ckpt::tensor));
+        model = Qwen2Model.fromTensors(ckpt.config(), lora.mergedInto(ckpt));
       }
     } else {
       model = Qwen2Model.load(dir);

@@ -6,8 +6,6 @@ import dev.qcat.inference.io.FloatTensor;
 import dev.qcat.inference.io.HfCheckpoint;
 import dev.qcat.inference.io.SafetensorsDtype;
 import dev.qcat.inference.io.SafetensorsWriter;
-import dev.qcat.inference.lora.LoraAdapter;
-import dev.qcat.inference.lora.PeftAdapterIO;
 import dev.qcat.inference.quant.QuantType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -112,14 +110,11 @@ final class MergeCommand implements Callable<Integer> {
     long bytes;
     int count;
     try (HfCheckpoint checkpoint = HfCheckpoint.load(model)) {
-      Function<String, FloatTensor> tensors = checkpoint::tensor;
+      Function<String, FloatTensor> tensors = Cli.tensors(checkpoint, adapter);
       Map<String, String> metadata = new LinkedHashMap<>();
       metadata.put("format", "pt");
       metadata.put("qcat.base_model", model.toAbsolutePath().normalize().toString());
       if (adapter != null) {
-        LoraAdapter lora = PeftAdapterIO.load(adapter);
-        lora.checkAgainst(checkpoint.config());
-        tensors = lora.applyTo(checkpoint.config(), checkpoint::tensor);
         metadata.put("qcat.merged_adapter", adapter.toAbsolutePath().normalize().toString());
       }
       if (grid != null) {

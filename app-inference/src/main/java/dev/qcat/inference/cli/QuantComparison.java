@@ -11,8 +11,6 @@ import dev.qcat.inference.io.FloatTensor;
 import dev.qcat.inference.io.GgufType;
 import dev.qcat.inference.io.HfCheckpoint;
 import dev.qcat.inference.io.Qwen2GgufExporter;
-import dev.qcat.inference.lora.LoraAdapter;
-import dev.qcat.inference.lora.PeftAdapterIO;
 import dev.qcat.inference.quant.QuantType;
 import dev.qcat.inference.scoring.CategoryScore;
 import dev.qcat.inference.scoring.Classification;
@@ -174,12 +172,7 @@ final class QuantComparison {
     err.println("exporting " + gguf + " (Q8_0, adapter merged) ...");
     err.flush();
     try (HfCheckpoint c = HfCheckpoint.load(options.model)) {
-      Function<String, FloatTensor> tensors = c::tensor;
-      if (options.adapter != null) {
-        LoraAdapter lora = PeftAdapterIO.load(options.adapter);
-        lora.checkAgainst(c.config());
-        tensors = lora.applyTo(c.config(), c::tensor);
-      }
+      Function<String, FloatTensor> tensors = Cli.tensors(c, options.adapter);
       // With --gptq, the same GPTQ-rounded weights as qcat's Q8_0 side (the calibration is
       // deterministic), so both read the same Q8_0 blocks.
       tensors = options.gptq.apply(options.model, c.config(), tensors, QuantType.Q8_0, err);

@@ -2,6 +2,7 @@ package dev.qcat.inference.lora;
 
 import dev.qcat.inference.io.CheckpointKeys;
 import dev.qcat.inference.io.FloatTensor;
+import dev.qcat.inference.io.HfCheckpoint;
 import dev.qcat.inference.model.Qwen2Config;
 import java.util.Arrays;
 import java.util.Collections;
@@ -314,6 +315,20 @@ public record LoraAdapter(LoraConfig config, Map<String, FloatTensor> tensors) {
       FloatTensor t = base.apply(name);
       return t == null ? null : mergedWeight(name, t);
     };
+  }
+
+  /**
+   * A checkpoint's tensors with this adapter merged in: {@link #checkAgainst} its configuration,
+   * then {@link #applyTo} its tensors.
+   *
+   * @param checkpoint the open base checkpoint; must stay open while the result is used
+   * @return merged tensors by HF name, float32, computed on demand. Never null.
+   * @throws IllegalArgumentException if the adapter does not fit the base model
+   */
+  public java.util.function.Function<String, FloatTensor> mergedInto(HfCheckpoint checkpoint) {
+    Objects.requireNonNull(checkpoint, "checkpoint is required.");
+    checkAgainst(checkpoint.config());
+    return applyTo(checkpoint.config(), checkpoint::tensor);
   }
 
   /**
